@@ -1,0 +1,13 @@
+namespace Idempotency;
+
+/// <summary>The key does not pass validation (HTTP 400). The message says why, without echoing the key.</summary>
+public sealed class IdempotencyKeyInvalidException : IdempotencyException
+{
+    /// <summary>Initializes a new instance of the <see cref="IdempotencyKeyInvalidException"/> class.</summary>
+    /// <param name="reason">Why the key is invalid.</param>
+    public IdempotencyKeyInvalidException(string reason)
+        : base($"The idempotency key is invalid: {reason}") => Reason = reason;
+
+    /// <summary>Gets why the key is invalid.</summary>
+    public string Reason { get; }
+}

@@ -1,0 +1,157 @@
+namespace Idempotency;
+
+internal sealed partial class IdempotencyEngine
+{
+    /// <summary>Stores the result; <see langword="false"/> when another owner holds the key (fencing).</summary>
+    public async ValueTask<bool> CompleteAsync(IdempotencyClaim claim, ExecutionScope scope, PayloadKind kind, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        var payload = Payload.Encode(kind, body.Span, _options.CompressionThreshold);
+        var now = TimeProvider.GetUtcNow();
+        var stored = await StoreCallAsync(
+            "complete",
+            scope,
+            (scope, payload, now),
+            static (store, s, ct) => store.CompleteAsync(s.scope.StoreKey!, s.scope.OwnerToken, s.payload, s.now, s.scope.Ttl, ct),
+            cancellationToken).ConfigureAwait(false);
+        if (!stored)
+        {
+            claim.MarkLeaseLost();
+            Log.LeaseLost(_logger, scope.Operation, scope.StoreKey!);
+            Metrics.Request(IdempotencyOutcomes.LeaseLost, scope.Operation, scope.PolicyName);
+            claim.RecordDuration(IdempotencyOutcomes.LeaseLost);
+            return false;
+        }
+
+        if (_cache is not null && scope.Policy.UseLocalCache)
+        {
+            _cache.Set(new IdempotencyRecord
+            {
+                Key = scope.StoreKey!,
+                Status = IdempotencyRecordStatus.Completed,
+                OwnerToken = scope.OwnerToken,
+                Fingerprint = scope.Fingerprint,
+                CreatedAt = now,
+                LeaseExpiresAt = now,
+                ExpiresAt = now + scope.Ttl,
+                Payload = payload,
+            });
+        }
+
+        Log.Executed(_logger, scope.Operation, scope.StoreKey!);
+        Metrics.Request(IdempotencyOutcomes.Executed, scope.Operation, scope.PolicyName);
+        claim.RecordDuration(IdempotencyOutcomes.Executed);
+        return true;
+    }
+
+    public async ValueTask FailOrReleaseAsync(IdempotencyClaim claim, ExecutionScope scope, Exception exception, CancellationToken cancellationToken)
+    {
+        if (scope.Policy.RememberFailure?.Invoke(exception) != true)
+        {
+            await ReleaseQuietlyAsync(scope, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var payload = Payload.Encode(PayloadKind.Error, StoredFailure.Serialize(exception), _options.CompressionThreshold);
+        try
+        {
+            var stored = await StoreCallAsync(
+                "fail",
+                scope,
+                (scope, payload, now: TimeProvider.GetUtcNow()),
+                static (store, s, ct) => store.FailAsync(s.scope.StoreKey!, s.scope.OwnerToken, s.payload, s.scope.Policy.FailureRetryable, s.now, s.scope.Policy.FailureTtl, ct),
+                cancellationToken).ConfigureAwait(false);
+            if (stored)
+            {
+                Log.FailureRecorded(_logger, scope.Operation, scope.StoreKey!, exception.GetType().Name);
+            }
+            else
+            {
+                claim.MarkLeaseLost();
+                Log.LeaseLost(_logger, scope.Operation, scope.StoreKey!);
+                Metrics.Request(IdempotencyOutcomes.LeaseLost, scope.Operation, scope.PolicyName);
+            }
+        }
+        catch (IdempotencyStoreUnavailableException ex)
+        {
+            Log.ReleaseFailed(_logger, ex, scope.Operation, scope.StoreKey!);
+        }
+    }
+
+    public async ValueTask ReleaseQuietlyAsync(ExecutionScope scope, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await StoreCallAsync("release", scope, scope, static (store, s, ct) => store.ReleaseAsync(s.StoreKey!, s.OwnerToken, ct), cancellationToken).ConfigureAwait(false);
+            Log.Released(_logger, scope.Operation, scope.StoreKey!);
+        }
+        catch (Exception ex) when (ex is IdempotencyStoreUnavailableException or OperationCanceledException)
+        {
+            Log.ReleaseFailed(_logger, ex, scope.Operation, scope.StoreKey!);
+        }
+    }
+
+    /// <summary>One heartbeat; <see langword="false"/> only when another owner holds the key. Store failures are logged and retried at the next tick.</summary>
+    public async ValueTask<bool> RenewAsync(ExecutionScope scope)
+    {
+        try
+        {
+            var renewed = await StoreCallAsync(
+                "renew",
+                scope,
+                (scope, now: TimeProvider.GetUtcNow()),
+                static (store, s, ct) => store.RenewAsync(s.scope.StoreKey!, s.scope.OwnerToken, s.now, s.scope.Policy.Lease, ct),
+                CancellationToken.None).ConfigureAwait(false);
+            if (!renewed)
+            {
+                Log.LeaseLost(_logger, scope.Operation, scope.StoreKey!);
+                Metrics.Request(IdempotencyOutcomes.LeaseLost, scope.Operation, scope.PolicyName);
+            }
+
+            return renewed;
+        }
+        catch (IdempotencyStoreUnavailableException ex)
+        {
+            Log.RenewalFailed(_logger, ex, scope.StoreKey!);
+            return true;
+        }
+    }
+
+    public T DeserializeReplay<T>(string storeKey, ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            return Serializer.Deserialize<T>(body);
+        }
+        catch (Exception ex) when (ex is not IdempotencyException)
+        {
+            Log.CorruptRecord(_logger, storeKey, ex.Message);
+            throw new IdempotencyRecordCorruptException(storeKey, $"the stored value cannot be read as {typeof(T).Name}.", ex);
+        }
+    }
+
+    /// <summary>
+    /// Stores the result for <c>ExecuteAsync</c>, which has already run the work and so never throws here: a lost lease is
+    /// logged and counted; a store failure is logged, then the key is marked failed (when the store takes that) so a
+    /// retry is told rather than silently running the work again.
+    /// </summary>
+    public async ValueTask CompleteAfterRunAsync(IdempotencyClaim claim, ExecutionScope scope, PayloadKind kind, ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            await CompleteAsync(claim, scope, kind, body, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (IdempotencyStoreUnavailableException ex)
+        {
+            Log.CompletionFailed(_logger, ex, scope.Operation, scope.StoreKey!);
+            await FailOrReleaseAsync(claim, scope with { Policy = ResultNotStoredPolicy(scope.Policy) }, new IdempotencyResultNotStoredException(ex), CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static IdempotencyPolicy ResultNotStoredPolicy(IdempotencyPolicy policy)
+    {
+        var remember = policy.Clone();
+        remember.RememberFailure = static _ => true;
+        remember.FailureRetryable = false;
+        return remember;
+    }
+}

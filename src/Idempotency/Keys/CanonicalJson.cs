@@ -1,0 +1,166 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Idempotency;
+
+/// <summary>
+/// Writes JSON in a canonical form close to RFC 8785: properties sorted by UTF-16 code units, no whitespace, minimal
+/// string escapes, and numbers normalized exactly (digits and exponent, never through <see cref="double"/>, so large
+/// integers keep every digit).
+/// </summary>
+internal static class CanonicalJson
+{
+    public static void Write(ReadOnlySpan<byte> utf8Json, IBufferWriter<byte> output, ReadOnlySpan<string> excludedTopLevel)
+    {
+        var reader = new Utf8JsonReader(utf8Json);
+        using var document = JsonDocument.ParseValue(ref reader);
+        if (reader.Read())
+        {
+            throw new JsonException("Unexpected content after the JSON value.");
+        }
+
+        WriteValue(document.RootElement, output, excludedTopLevel);
+    }
+
+    private static void WriteValue(JsonElement element, IBufferWriter<byte> output, ReadOnlySpan<string> excluded)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                WriteObject(element, output, excluded);
+                break;
+            case JsonValueKind.Array:
+                Append(output, "[");
+                var first = true;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (!first)
+                    {
+                        Append(output, ",");
+                    }
+
+                    first = false;
+                    WriteValue(item, output, []);
+                }
+
+                Append(output, "]");
+                break;
+            case JsonValueKind.String:
+                WriteString(element.GetString()!, output);
+                break;
+            case JsonValueKind.Number:
+                Append(output, NormalizeNumber(element.GetRawText()));
+                break;
+            default:
+                Append(output, element.GetRawText());
+                break;
+        }
+    }
+
+    private static void WriteObject(JsonElement element, IBufferWriter<byte> output, ReadOnlySpan<string> excluded)
+    {
+        var properties = new List<JsonProperty>();
+        foreach (var property in element.EnumerateObject())
+        {
+            if (!excluded.Contains(property.Name))
+            {
+                properties.Add(property);
+            }
+        }
+
+        // Stable sort: duplicate names keep their document order.
+        var sorted = properties.Select((p, i) => (p, i)).OrderBy(x => x.p.Name, StringComparer.Ordinal).ThenBy(x => x.i);
+        Append(output, "{");
+        var first = true;
+        foreach (var (property, _) in sorted)
+        {
+            if (!first)
+            {
+                Append(output, ",");
+            }
+
+            first = false;
+            WriteString(property.Name, output);
+            Append(output, ":");
+            WriteValue(property.Value, output, []);
+        }
+
+        Append(output, "}");
+    }
+
+    private static void WriteString(string value, IBufferWriter<byte> output)
+    {
+        var builder = new StringBuilder(value.Length + 2).Append('"');
+        foreach (var c in value)
+        {
+            switch (c)
+            {
+                case '"': builder.Append("\\\""); break;
+                case '\\': builder.Append("\\\\"); break;
+                case '\b': builder.Append("\\b"); break;
+                case '\f': builder.Append("\\f"); break;
+                case '\n': builder.Append("\\n"); break;
+                case '\r': builder.Append("\\r"); break;
+                case '\t': builder.Append("\\t"); break;
+                case < ' ': builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)); break;
+                default: builder.Append(c); break;
+            }
+        }
+
+        Append(output, builder.Append('"').ToString());
+    }
+
+    /// <summary>Normalizes a JSON number literal exactly: <c>1.50e1</c>, <c>15.0</c> and <c>15</c> all give <c>15</c>.</summary>
+    internal static string NormalizeNumber(string literal)
+    {
+        var negative = literal[0] == '-';
+        var body = negative ? literal[1..] : literal;
+        var exponentAt = body.IndexOfAny(['e', 'E']);
+        var exponent = exponentAt < 0 ? 0 : int.Parse(body[(exponentAt + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        var mantissa = exponentAt < 0 ? body : body[..exponentAt];
+        var point = mantissa.IndexOf('.');
+        var digits = point < 0 ? mantissa : string.Concat(mantissa.AsSpan(0, point), mantissa.AsSpan(point + 1));
+        if (point >= 0)
+        {
+            exponent -= mantissa.Length - point - 1;
+        }
+
+        digits = digits.TrimStart('0');
+        var trimmed = digits.TrimEnd('0');
+        exponent += digits.Length - trimmed.Length;
+        digits = trimmed;
+        if (digits.Length == 0)
+        {
+            return "0";
+        }
+
+        var sign = negative ? "-" : string.Empty;
+        var pointPosition = digits.Length + exponent; // digits before the decimal point
+        if (exponent >= 0 && pointPosition <= 21)
+        {
+            return sign + digits + new string('0', exponent);
+        }
+
+        if (exponent < 0 && pointPosition > 0)
+        {
+            return sign + digits[..pointPosition] + "." + digits[pointPosition..];
+        }
+
+        if (exponent < 0 && pointPosition > -6)
+        {
+            return sign + "0." + new string('0', -pointPosition) + digits;
+        }
+
+        var scientificExponent = pointPosition - 1;
+        var fraction = digits.Length > 1 ? "." + digits[1..] : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture, $"{sign}{digits[0]}{fraction}e{(scientificExponent >= 0 ? "+" : "-")}{Math.Abs(scientificExponent)}");
+    }
+
+    private static void Append(IBufferWriter<byte> output, string text)
+    {
+        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
+        output.Advance(Encoding.UTF8.GetBytes(text, span));
+    }
+}

@@ -1,0 +1,17 @@
+namespace Idempotency;
+
+/// <summary>Every default value in one place.</summary>
+internal static class IdempotencyDefaults
+{
+    public const string KeyPrefix = "idem";
+    public const string ServiceName = "default";
+    public const string DefaultPolicyName = "default";
+    public const int MaxKeyLength = 255;
+    public const int MaxNameLength = 100;
+    public const int CompressionThreshold = 4096;
+    public const int LocalCacheMaxEntries = 0;
+    public static readonly TimeSpan Ttl = TimeSpan.FromHours(24);
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan InProgressRetryAfter = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan StoreUnavailableRetryAfter = TimeSpan.FromSeconds(1);
+}

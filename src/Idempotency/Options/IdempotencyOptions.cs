@@ -1,0 +1,71 @@
+using System.Text.Json;
+
+namespace Idempotency;
+
+/// <summary>Options of the idempotency engine.</summary>
+public sealed class IdempotencyOptions
+{
+    private readonly Dictionary<string, Action<IdempotencyPolicy>> _policies = new(StringComparer.Ordinal);
+
+    /// <summary>Gets or sets the first segment of every store key.</summary>
+    /// <value>The default value is <c>idem</c>.</value>
+    public string KeyPrefix { get; set; } = IdempotencyDefaults.KeyPrefix;
+
+    /// <summary>Gets or sets the service name, the second segment of every store key, so two services never collide.</summary>
+    /// <value>The default value is <c>default</c>.</value>
+    public string ServiceName { get; set; } = IdempotencyDefaults.ServiceName;
+
+    /// <summary>Gets the policy used when an operation names none; named policies start as a copy of it.</summary>
+    public IdempotencyPolicy DefaultPolicy { get; } = new();
+
+    /// <summary>Gets TTLs by operation name (event type); they override the policy's <see cref="IdempotencyPolicy.Ttl"/>.</summary>
+    public IDictionary<string, TimeSpan> OperationTtls { get; } = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+
+    /// <summary>Gets or sets the longest key accepted.</summary>
+    /// <value>The default value is 255.</value>
+    public int MaxKeyLength { get; set; } = IdempotencyDefaults.MaxKeyLength;
+
+    /// <summary>Gets or sets an extra key check, run after the length check; by default keys must be printable ASCII.</summary>
+    /// <value>The default value is <see langword="null"/> (printable ASCII, U+0020 to U+007E).</value>
+    public Func<string, bool>? KeyValidator { get; set; }
+
+    /// <summary>Gets or sets the serialized size above which results are compressed (Brotli); zero disables compression.</summary>
+    /// <value>The default value is 4096 bytes.</value>
+    public int CompressionThreshold { get; set; } = IdempotencyDefaults.CompressionThreshold;
+
+    /// <summary>Gets or sets the JSON options of the default serializer; set a <c>JsonSerializerContext</c> as resolver for trimming and AOT.</summary>
+    /// <value>The default value is <see langword="null"/>: web defaults with reflection-based metadata.</value>
+    public JsonSerializerOptions? JsonSerializerOptions { get; set; }
+
+    /// <summary>Gets or sets how many completed records the in-process cache holds; zero disables it.</summary>
+    /// <value>The default value is 0 (off).</value>
+    public int LocalCacheMaxEntries { get; set; } = IdempotencyDefaults.LocalCacheMaxEntries;
+
+    /// <summary>Gets the names of the policies added so far.</summary>
+    public IEnumerable<string> PolicyNames => _policies.Keys;
+
+    /// <summary>Adds a named policy, configured on top of a copy of <see cref="DefaultPolicy"/>.</summary>
+    /// <param name="name">The policy name.</param>
+    /// <param name="configure">Configures the policy.</param>
+    /// <returns>These options.</returns>
+    public IdempotencyOptions AddPolicy(string name, Action<IdempotencyPolicy> configure)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(configure);
+        _policies[name] = configure;
+        return this;
+    }
+
+    internal IReadOnlyDictionary<string, IdempotencyPolicy> BuildPolicies()
+    {
+        var policies = new Dictionary<string, IdempotencyPolicy>(StringComparer.Ordinal);
+        foreach (var (name, configure) in _policies)
+        {
+            var policy = DefaultPolicy.Clone();
+            configure(policy);
+            policies[name] = policy;
+        }
+
+        return policies;
+    }
+}

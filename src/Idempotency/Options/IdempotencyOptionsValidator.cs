@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Options;
+
+namespace Idempotency;
+
+/// <summary>Checks options once, at start-up.</summary>
+internal sealed class IdempotencyOptionsValidator : IValidateOptions<IdempotencyOptions>
+{
+    public ValidateOptionsResult Validate(string? name, IdempotencyOptions options)
+    {
+        var errors = Errors(options).ToList();
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    public static IEnumerable<string> Errors(IdempotencyOptions options)
+    {
+        if (!StoreKey.IsValidSegment(options.KeyPrefix))
+        {
+            yield return $"{nameof(options.KeyPrefix)} must be 1-{IdempotencyDefaults.MaxNameLength} characters of letters, digits, '.', '_', '-' or '/'.";
+        }
+
+        if (!StoreKey.IsValidSegment(options.ServiceName))
+        {
+            yield return $"{nameof(options.ServiceName)} must be 1-{IdempotencyDefaults.MaxNameLength} characters of letters, digits, '.', '_', '-' or '/'.";
+        }
+
+        if (options.MaxKeyLength is < 1 or > 4096)
+        {
+            yield return $"{nameof(options.MaxKeyLength)} must be between 1 and 4096.";
+        }
+
+        if (options.CompressionThreshold < 0 || options.LocalCacheMaxEntries < 0)
+        {
+            yield return $"{nameof(options.CompressionThreshold)} and {nameof(options.LocalCacheMaxEntries)} must not be negative.";
+        }
+
+        foreach (var (operation, ttl) in options.OperationTtls)
+        {
+            if (!StoreKey.IsValidSegment(operation) || ttl <= TimeSpan.Zero)
+            {
+                yield return $"{nameof(options.OperationTtls)}['{operation}'] needs a valid operation name and a positive TTL.";
+            }
+        }
+
+        foreach (var (name, policy) in options.BuildPolicies().Prepend(KeyValuePair.Create(IdempotencyDefaults.DefaultPolicyName, options.DefaultPolicy)))
+        {
+            foreach (var error in PolicyErrors(policy))
+            {
+                yield return $"Policy '{name}': {error}";
+            }
+        }
+    }
+
+    private static IEnumerable<string> PolicyErrors(IdempotencyPolicy policy)
+    {
+        if (policy.Ttl <= TimeSpan.Zero || policy.FailureTtl <= TimeSpan.Zero)
+        {
+            yield return "Ttl and FailureTtl must be positive.";
+        }
+
+        if (policy.Lease < TimeSpan.FromMilliseconds(30))
+        {
+            yield return "Lease must be at least 30 ms (it is renewed every third of it).";
+        }
+
+        if (policy.InProgressWait < TimeSpan.Zero || policy.InProgressRetryAfter < TimeSpan.Zero)
+        {
+            yield return "InProgressWait and InProgressRetryAfter must not be negative.";
+        }
+    }
+}

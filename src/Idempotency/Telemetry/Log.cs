@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Logging;
+
+namespace Idempotency;
+
+/// <summary>
+/// Every log event of the engine. Event ids and names are a public contract (docs/telemetry.md).
+/// Raw keys and payloads are never logged: the store key holds only hashes.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Debug, "Executed operation {Operation} for {StoreKey}", EventName = "Executed")]
+    public static partial void Executed(ILogger logger, string operation, string storeKey);
+
+    [LoggerMessage(2, LogLevel.Debug, "Replayed the stored result of {Operation} for {StoreKey} (local cache: {FromLocalCache})", EventName = "Replayed")]
+    public static partial void Replayed(ILogger logger, string operation, string storeKey, bool fromLocalCache);
+
+    [LoggerMessage(3, LogLevel.Warning, "Key reused with a different fingerprint for {Operation} at {StoreKey}", EventName = "KeyReused")]
+    public static partial void KeyReused(ILogger logger, string operation, string storeKey);
+
+    [LoggerMessage(4, LogLevel.Debug, "Operation {Operation} is already in progress for {StoreKey}", EventName = "InProgress")]
+    public static partial void InProgress(ILogger logger, string operation, string storeKey);
+
+    [LoggerMessage(5, LogLevel.Error, "Store call {StoreOperation} failed for {Operation}", EventName = "StoreUnavailable")]
+    public static partial void StoreUnavailable(ILogger logger, Exception exception, string storeOperation, string operation);
+
+    [LoggerMessage(6, LogLevel.Warning, "Store unavailable: running {Operation} unprotected (fail-open)", EventName = "FailOpen")]
+    public static partial void FailOpen(ILogger logger, string operation);
+
+    [LoggerMessage(7, LogLevel.Warning, "Lease lost for {Operation} at {StoreKey}: another owner took over, the result was not stored", EventName = "LeaseLost")]
+    public static partial void LeaseLost(ILogger logger, string operation, string storeKey);
+
+    [LoggerMessage(8, LogLevel.Error, "Releasing {StoreKey} after a failure of {Operation} failed; a retry is blocked until the lease expires", EventName = "ReleaseFailed")]
+    public static partial void ReleaseFailed(ILogger logger, Exception exception, string operation, string storeKey);
+
+    [LoggerMessage(9, LogLevel.Error, "Storing the result of {Operation} at {StoreKey} failed; the key stays in progress until its lease expires", EventName = "CompletionFailed")]
+    public static partial void CompletionFailed(ILogger logger, Exception exception, string operation, string storeKey);
+
+    [LoggerMessage(10, LogLevel.Warning, "Renewing the lease of {StoreKey} failed; retrying at the next tick", EventName = "RenewalFailed")]
+    public static partial void RenewalFailed(ILogger logger, Exception exception, string storeKey);
+
+    [LoggerMessage(11, LogLevel.Information, "Remembered a failure of {Operation} at {StoreKey} ({ErrorType})", EventName = "FailureRecorded")]
+    public static partial void FailureRecorded(ILogger logger, string operation, string storeKey, string errorType);
+
+    [LoggerMessage(12, LogLevel.Debug, "Operation {Operation} failed earlier at {StoreKey}; not running it again", EventName = "PreviouslyFailed")]
+    public static partial void PreviouslyFailed(ILogger logger, string operation, string storeKey);
+
+    [LoggerMessage(13, LogLevel.Error, "Stored record {StoreKey} is unreadable: {Reason}", EventName = "CorruptRecord")]
+    public static partial void CorruptRecord(ILogger logger, string storeKey, string reason);
+
+    [LoggerMessage(14, LogLevel.Debug, "Operation {Operation} has no idempotency key: {Handling}", EventName = "KeyMissing")]
+    public static partial void KeyMissing(ILogger logger, string operation, string handling);
+
+    [LoggerMessage(15, LogLevel.Debug, "Operation {Operation} got an invalid key: {Reason}", EventName = "KeyInvalid")]
+    public static partial void KeyInvalid(ILogger logger, string operation, string reason);
+
+    [LoggerMessage(16, LogLevel.Debug, "Released {StoreKey} after {Operation} did not complete", EventName = "Released")]
+    public static partial void Released(ILogger logger, string operation, string storeKey);
+}
