@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine with the .NET 10 SDK: installs the servers the tests start
+# (redis-server, PostgreSQL 15) when they are missing, then builds and runs every test project.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+[ -x /usr/lib/postgresql/15/bin/initdb ] && [ -x /usr/lib/postgresql/15/bin/postgres ] || need_apt+=(postgresql-15)
+
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing ${need_apt[*]} ..."
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  else
+    echo "The tests need: ${need_apt[*]}. Install them (Debian: sudo apt-get install -y ${need_apt[*]}) and run again." >&2
+    exit 1
+  fi
+fi
+
+# Servers started as root must drop privileges (PostgreSQL refuses root): the fixtures use this account.
+if [ "$(id -u)" = 0 ] && ! id idemtest >/dev/null 2>&1; then
+  useradd --system --no-create-home --shell /usr/sbin/nologin idemtest
+fi
+
+dotnet build Idempotency.slnx -c Release -warnaserror
+dotnet test Idempotency.slnx -c Release --no-build --logger "console;verbosity=normal" "$@"
