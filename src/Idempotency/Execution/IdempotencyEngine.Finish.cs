@@ -45,7 +45,7 @@ internal sealed partial class IdempotencyEngine
 
     public async ValueTask FailOrReleaseAsync(IdempotencyClaim claim, ExecutionScope scope, Exception exception, CancellationToken cancellationToken)
     {
-        if (scope.Policy.RememberFailure?.Invoke(exception) != true)
+        if (!ShouldRemember(scope, exception))
         {
             await ReleaseQuietlyAsync(scope, cancellationToken).ConfigureAwait(false);
             return;
@@ -71,8 +71,9 @@ internal sealed partial class IdempotencyEngine
                 Metrics.Request(IdempotencyOutcomes.LeaseLost, scope.Operation, scope.PolicyName);
             }
         }
-        catch (IdempotencyStoreUnavailableException ex)
+        catch (Exception ex)
         {
+            // Whatever the store threw (unavailable, corrupt, cancelled), the caller must see the operation's own exception.
             Log.ReleaseFailed(_logger, ex, scope.Operation, scope.StoreKey!);
         }
     }
@@ -84,9 +85,24 @@ internal sealed partial class IdempotencyEngine
             await StoreCallAsync("release", scope, scope, static (store, s, ct) => store.ReleaseAsync(s.StoreKey!, s.OwnerToken, ct), cancellationToken).ConfigureAwait(false);
             Log.Released(_logger, scope.Operation, scope.StoreKey!);
         }
-        catch (Exception ex) when (ex is IdempotencyStoreUnavailableException or OperationCanceledException)
+        catch (Exception ex)
         {
+            // Never hides the operation's exception, whatever the store threw.
             Log.ReleaseFailed(_logger, ex, scope.Operation, scope.StoreKey!);
+        }
+    }
+
+    // A throwing predicate is a bug in the app's policy: log it and fall back to the default (release), keeping the original exception.
+    private bool ShouldRemember(ExecutionScope scope, Exception exception)
+    {
+        try
+        {
+            return scope.Policy.RememberFailure?.Invoke(exception) == true;
+        }
+        catch (Exception ex)
+        {
+            Log.RememberFailurePredicateFailed(_logger, ex, scope.Operation);
+            return false;
         }
     }
 

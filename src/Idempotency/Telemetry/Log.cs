@@ -55,4 +55,7 @@ internal static partial class Log
 
     [LoggerMessage(16, LogLevel.Debug, "Released {StoreKey} after {Operation} did not complete", EventName = "Released")]
     public static partial void Released(ILogger logger, string operation, string storeKey);
+
+    [LoggerMessage(17, LogLevel.Error, "The RememberFailure predicate of {Operation} threw; releasing the key instead", EventName = "RememberFailurePredicateFailed")]
+    public static partial void RememberFailurePredicateFailed(ILogger logger, Exception exception, string operation);
 }
