@@ -1,5 +1,12 @@
-// Placeholder until the Redis store lands: replace with a real RedisIdempotencyStore over its own ConnectionMultiplexer.
+using Idempotency.StackExchangeRedis;
+using StackExchange.Redis;
+
+// The Redis store over this process's own ConnectionMultiplexer, disposed with the store.
 internal static partial class HammerStores
 {
-    private static Task<HammerStore> CreateRedisAsync(string connection) => throw new NotSupportedException("Redis store not built yet");
+    private static async Task<HammerStore> CreateRedisAsync(string connection)
+    {
+        var multiplexer = await ConnectionMultiplexer.ConnectAsync(connection);
+        return new HammerStore(new RedisIdempotencyStore(multiplexer), multiplexer);
+    }
 }

@@ -1,0 +1,44 @@
+using Idempotency;
+using Idempotency.StackExchangeRedis;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the Redis idempotency store.</summary>
+public static class RedisIdempotencyBuilderExtensions
+{
+    /// <summary>
+    /// Uses Redis as the idempotency store, over the <see cref="IConnectionMultiplexer"/> registered in the services.
+    /// Replaces the default in-memory store.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IIdempotencyBuilder AddRedisStore(this IIdempotencyBuilder builder) => builder.AddRedisStore(static _ => { });
+
+    /// <summary>
+    /// Uses Redis as the idempotency store, over the <see cref="IConnectionMultiplexer"/> registered in the services
+    /// (the keyed one when <see cref="RedisStoreOptions.ConnectionMultiplexerServiceKey"/> is set).
+    /// Replaces the default in-memory store.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Configures the store (validated at start-up).</param>
+    /// <returns>The builder.</returns>
+    public static IIdempotencyBuilder AddRedisStore(this IIdempotencyBuilder builder, Action<RedisStoreOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.AddOptions<RedisStoreOptions>().Configure(configure).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisStoreOptions>, RedisStoreOptionsValidator>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<IIdempotencyStore>(static services =>
+        {
+            var options = services.GetRequiredService<IOptions<RedisStoreOptions>>().Value;
+            var multiplexer = options.ConnectionMultiplexerServiceKey is { } serviceKey
+                ? services.GetRequiredKeyedService<IConnectionMultiplexer>(serviceKey)
+                : services.GetRequiredService<IConnectionMultiplexer>();
+            return new RedisIdempotencyStore(multiplexer, options);
+        }));
+        return builder;
+    }
+}

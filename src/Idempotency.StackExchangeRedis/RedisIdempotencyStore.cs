@@ -1,0 +1,159 @@
+using StackExchange.Redis;
+
+namespace Idempotency.StackExchangeRedis;
+
+/// <summary>
+/// An idempotency store on Redis: one string key per record, one Lua script call per operation (the claim returns the
+/// live record in the same round trip), native expiry for clean-up while the caller's clock decides liveness.
+/// Works unchanged on Redis Cluster. The multiplexer is owned by the application, not by the store.
+/// </summary>
+public sealed class RedisIdempotencyStore : IIdempotencyStore
+{
+    private readonly IDatabaseAsync _database;
+    private readonly string _instanceName;
+    private readonly RedisScript _claim = new(RedisScripts.Claim);
+    private readonly RedisScript _finish = new(RedisScripts.Finish);
+    private readonly RedisScript _renew = new(RedisScripts.Renew);
+    private readonly RedisScript _release = new(RedisScripts.Release);
+
+    /// <summary>Initializes a new instance of the <see cref="RedisIdempotencyStore"/> class.</summary>
+    /// <param name="multiplexer">The connection to Redis, owned (and disposed) by the caller.</param>
+    /// <param name="options">The store options; defaults when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public RedisIdempotencyStore(IConnectionMultiplexer multiplexer, RedisStoreOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(multiplexer);
+        options ??= new RedisStoreOptions();
+        var errors = RedisStoreOptionsValidator.Errors(options).ToList();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid Redis store options: " + string.Join(" ", errors), nameof(options));
+        }
+
+        _database = multiplexer.GetDatabase(options.Database);
+        _instanceName = options.InstanceName;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IdempotencyClaimResult> ClaimAsync(IdempotencyClaimRequest request, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var value = RedisRecordFormat.EncodeClaim(request);
+        RedisResult result;
+        try
+        {
+            result = await _claim.EvaluateAsync(
+                _database,
+                [RedisKeyOf(request.Key)],
+                [request.Now.ToUnixTimeMilliseconds(), value, RedisRecordFormat.NativeTtlMilliseconds(request.Ttl)]).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (RedisFailures.IsBackendFailure(ex))
+        {
+            throw RedisFailures.Unavailable(ex, "claim");
+        }
+
+        if (result.Resp2Type == ResultType.Integer)
+        {
+            return (long)result switch
+            {
+                RedisScripts.Done => IdempotencyClaimResult.Acquired,
+                RedisScripts.WrongType => throw RedisFailures.WrongType(request.Key),
+                _ => throw RedisFailures.Unreadable(request.Key),
+            };
+        }
+
+        var existing = (byte[]?)result ?? throw RedisFailures.Unreadable(request.Key);
+        return IdempotencyClaimResult.Held(RedisRecordFormat.Decode(request.Key, existing));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> CompleteAsync(string key, string ownerToken, ReadOnlyMemory<byte> payload, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken) =>
+        FinishAsync(key, ownerToken, IdempotencyRecordStatus.Completed, 0, payload, now, ttl, "complete", cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<bool> FailAsync(string key, string ownerToken, ReadOnlyMemory<byte> payload, bool retryable, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken) =>
+        FinishAsync(key, ownerToken, IdempotencyRecordStatus.Failed, retryable ? RedisRecordFormat.RetryableFlag : 0, payload, now, ttl, "fail", cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<bool> RenewAsync(string key, string ownerToken, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
+        OwnedAsync(_renew, "renew", key, [ownerToken, now.ToUnixTimeMilliseconds(), (now + lease).ToUnixTimeMilliseconds()], cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<bool> ReleaseAsync(string key, string ownerToken, CancellationToken cancellationToken) =>
+        OwnedAsync(_release, "release", key, [ownerToken], cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask<IdempotencyRecord?> GetAsync(string key, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        RedisValue value;
+        try
+        {
+            value = await _database.StringGetAsync(RedisKeyOf(key)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (RedisFailures.IsWrongType(ex))
+        {
+            throw RedisFailures.WrongType(key);
+        }
+        catch (Exception ex) when (RedisFailures.IsBackendFailure(ex))
+        {
+            throw RedisFailures.Unavailable(ex, "get");
+        }
+
+        if (value.IsNull)
+        {
+            return null;
+        }
+
+        var record = RedisRecordFormat.Decode(key, (byte[])value!);
+        return now < record.ExpiresAt ? record : null;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            return await _database.KeyDeleteAsync(RedisKeyOf(key)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (RedisFailures.IsBackendFailure(ex))
+        {
+            throw RedisFailures.Unavailable(ex, "delete");
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Redis drops records itself (native expiry), so there is nothing to purge: always 0.</remarks>
+    public ValueTask<int> PurgeAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) => ValueTask.FromResult(0);
+
+    private ValueTask<bool> FinishAsync(string key, string ownerToken, IdempotencyRecordStatus status, int flags, ReadOnlyMemory<byte> payload, DateTimeOffset now, TimeSpan ttl, string operation, CancellationToken cancellationToken) =>
+        OwnedAsync(_finish, operation, key,
+        [
+            ownerToken,
+            (int)status,
+            flags,
+            now.ToUnixTimeMilliseconds(),
+            (now + ttl).ToUnixTimeMilliseconds(),
+            RedisRecordFormat.NativeTtlMilliseconds(ttl),
+            payload,
+        ], cancellationToken);
+
+    private async ValueTask<bool> OwnedAsync(RedisScript script, string operation, string key, RedisValue[] values, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        RedisResult result;
+        try
+        {
+            result = await script.EvaluateAsync(_database, [RedisKeyOf(key)], values).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (RedisFailures.IsBackendFailure(ex))
+        {
+            throw RedisFailures.Unavailable(ex, operation);
+        }
+
+        return RedisFailures.OwnedAnswer(result, key);
+    }
+
+    private RedisKey RedisKeyOf(string key) => _instanceName.Length == 0 ? key : string.Concat(_instanceName, key);
+}

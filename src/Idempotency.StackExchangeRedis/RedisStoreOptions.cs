@@ -1,0 +1,27 @@
+namespace Idempotency.StackExchangeRedis;
+
+/// <summary>Options of <see cref="RedisIdempotencyStore"/>, shaped like the options of Microsoft's Redis distributed cache.</summary>
+/// <remarks>
+/// Connection settings (endpoints, passwords, TLS, timeouts, reconnection) belong to the <c>IConnectionMultiplexer</c>
+/// the application registers; the store only chooses which multiplexer, which database and which key prefix it uses.
+/// </remarks>
+public sealed class RedisStoreOptions
+{
+    /// <summary>
+    /// Gets or sets the text put in front of every Redis key the store writes, to share one Redis between applications.
+    /// The store keys themselves already start with the engine's key prefix and service name.
+    /// </summary>
+    /// <value>The default value is the empty string (no extra prefix).</value>
+    public string InstanceName { get; set; } = RedisStoreDefaults.InstanceName;
+
+    /// <summary>Gets or sets the Redis database number; -1 means the multiplexer's default database.</summary>
+    /// <value>The default value is -1.</value>
+    public int Database { get; set; } = RedisStoreDefaults.Database;
+
+    /// <summary>
+    /// Gets or sets the key of the keyed <c>IConnectionMultiplexer</c> service to use;
+    /// <see langword="null"/> uses the unkeyed <c>IConnectionMultiplexer</c> service.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public object? ConnectionMultiplexerServiceKey { get; set; }
+}

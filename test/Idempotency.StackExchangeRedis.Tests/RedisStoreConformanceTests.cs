@@ -1,0 +1,11 @@
+using Idempotency.Testing;
+
+namespace Idempotency.StackExchangeRedis.Tests;
+
+/// <summary>The store contract, against a real redis-server.</summary>
+[Collection(RedisCollection.Name)]
+public sealed class RedisStoreConformanceTests(RedisFixture redis) : IdempotencyStoreConformanceTests
+{
+    protected override ValueTask<IIdempotencyStore> CreateStoreAsync() =>
+        ValueTask.FromResult<IIdempotencyStore>(new RedisIdempotencyStore(redis.Multiplexer, new RedisStoreOptions { InstanceName = "conformance:" }));
+}

@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using System.Text;
+using Xunit;
+
+namespace Idempotency.TestServers;
+
+/// <summary>
+/// A real <c>redis-server</c> on a free loopback port with its own temp directory and no persistence, for tests (as an
+/// xunit class or collection fixture) and benchmarks. It can be stopped and started again on the same port to simulate
+/// an outage. A watchdog shell kills the server if this process dies without disposing the fixture.
+/// </summary>
+public sealed class RedisServer : IAsyncLifetime
+{
+    private const string InstallHint = "Debian/Ubuntu: sudo apt-get install -y redis-server";
+    private readonly StringBuilder _output = new();
+    private string? _binary;
+    private string? _directory;
+    private Process? _process;
+
+    /// <summary>Gets the port the server listens on (127.0.0.1).</summary>
+    public int Port { get; private set; }
+
+    /// <summary>Gets the StackExchange.Redis connection string of the server.</summary>
+    public string ConnectionString => $"127.0.0.1:{Port}";
+
+    /// <summary>Gets the server's own output so far (for failure messages).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Finds <c>redis-server</c> (failing with an install hint when it is missing) and starts it.</summary>
+    public async Task InitializeAsync()
+    {
+        _binary = ServerBinary.Find(InstallHint, "/usr/bin/redis-server", "/usr/local/bin/redis-server", "redis-server");
+        _directory = Directory.CreateTempSubdirectory("idem-redis-").FullName;
+
+        // The port is free when asked but could be taken before the server binds it: try a few.
+        for (var attempt = 1; ; attempt++)
+        {
+            Port = LoopbackPort.GetFree();
+            try
+            {
+                await StartAsync();
+                return;
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+                await StopAsync();
+            }
+        }
+    }
+
+    /// <summary>Kills the server (like a crash: nothing is saved). The port stays reserved for <see cref="StartAgainAsync"/>.</summary>
+    public async Task StopAsync()
+    {
+        var process = _process;
+        _process = null;
+        if (process is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            process.Dispose();
+        }
+    }
+
+    /// <summary>Starts the server again on the same port, empty, after <see cref="StopAsync"/>.</summary>
+    public Task StartAgainAsync() => _process is null
+        ? StartAsync()
+        : throw new InvalidOperationException("The Redis server is running; stop it first.");
+
+    /// <summary>Kills the server and deletes its directory.</summary>
+    public async Task DisposeAsync()
+    {
+        await StopAsync();
+        if (_directory is not null)
+        {
+            try
+            {
+                Directory.Delete(_directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A leftover temp directory is harmless.
+            }
+        }
+    }
+
+    private async Task StartAsync()
+    {
+        // sh runs redis-server in the background and kills it as soon as this test process is gone.
+        const string Watchdog = """
+            "$0" "$@" &
+            child=$!
+            trap 'kill -9 $child 2>/dev/null; exit 0' TERM INT
+            while kill -0 $PARENT_PID 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done
+            kill -9 $child 2>/dev/null
+            wait $child
+            """;
+        var start = new ProcessStartInfo("/bin/sh")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = _directory,
+        };
+        start.Environment["PARENT_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var argument in new[]
+        {
+            "-c", Watchdog, _binary!,
+            "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--bind", "127.0.0.1",
+            "--dir", _directory!,
+            "--save", string.Empty,
+            "--appendonly", "no",
+            "--daemonize", "no",
+            "--protected-mode", "no",
+            "--loglevel", "warning",
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"redis-server exited with code {process.ExitCode} before listening on {Port}. Output:\n{Output}");
+            }
+
+            if (await RedisPing.IsReadyAsync(Port))
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"redis-server did not answer PING on 127.0.0.1:{Port} within 20 s. Output:\n{Output}");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}
