@@ -1,0 +1,33 @@
+using Idempotency;
+using Idempotency.AspNetCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Adds the Idempotency-Key middleware to the pipeline.</summary>
+public static class IdempotencyApplicationBuilderExtensions
+{
+    /// <summary>
+    /// Adds the middleware. Place it after routing, authentication and authorization (so the endpoint and the principal
+    /// are known, and rejected callers never claim a key) and before the endpoints.
+    /// </summary>
+    /// <param name="app">The application builder.</param>
+    /// <returns>The application builder.</returns>
+    /// <exception cref="InvalidOperationException"><c>AddIdempotency().AddHttpIdempotency()</c> was not called.</exception>
+    public static IApplicationBuilder UseIdempotency(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var services = app.ApplicationServices;
+        var executor = services.GetService<IIdempotencyExecutor>();
+        if (executor is null || services.GetService<IValidateOptions<HttpIdempotencyOptions>>() is null)
+        {
+            throw new InvalidOperationException("UseIdempotency() needs services.AddIdempotency().AddHttpIdempotency() in the service configuration.");
+        }
+
+        var options = services.GetRequiredService<IOptions<HttpIdempotencyOptions>>().Value;
+        var loggerFactory = services.GetService<ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
+        return app.Use(next => new IdempotencyMiddleware(next, executor, options, loggerFactory).Invoke);
+    }
+}

@@ -1,0 +1,113 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Idempotency.AspNetCore;
+
+internal sealed partial class IdempotencyMiddleware
+{
+    /// <summary>Runs the handler under the claim, capturing its response through a write-through tee, then stores or releases.</summary>
+    private async Task ExecuteAsync(HttpContext context, IdempotencyClaim claim)
+    {
+        var response = context.Response;
+        var priorFeature = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
+        var capture = new ResponseCaptureStream(priorFeature.Stream, _options.MaxResponseBodySize, () => _storageRules.ShouldStore(response.StatusCode));
+        var captureFeature = new CaptureResponseBodyFeature(priorFeature, capture);
+        context.Features.Set<IHttpResponseBodyFeature>(captureFeature);
+        try
+        {
+            try
+            {
+                await _next(context).ConfigureAwait(false);
+                await captureFeature.FlushWriterAsync().ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                await AbandonAsync(context, claim, exception).ConfigureAwait(false);
+                throw;
+            }
+            finally
+            {
+                context.Features.Set(priorFeature);
+            }
+
+            await FinishAsync(context, claim, capture).ConfigureAwait(false);
+        }
+        finally
+        {
+            await capture.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The handler threw, so nothing is stored: the policy may remember the failure; otherwise the key is released and a
+    /// retry runs again. Work cancelled because the client went away is always released.
+    /// </summary>
+    private static ValueTask AbandonAsync(HttpContext context, IdempotencyClaim claim, Exception exception) =>
+        exception is OperationCanceledException && context.RequestAborted.IsCancellationRequested
+            ? claim.ReleaseAsync(CancellationToken.None)
+            : claim.FailAsync(exception, CancellationToken.None);
+
+    /// <summary>
+    /// The handler returned. Its effects happened, so the response is stored even when the client has gone away: the
+    /// retry that follows is exactly what the key is for. Statuses that ask for a retry release the key instead.
+    /// </summary>
+    private async Task FinishAsync(HttpContext context, IdempotencyClaim claim, ResponseCaptureStream capture)
+    {
+        var response = context.Response;
+        var status = response.StatusCode;
+        var storeKey = claim.StoreKey!;
+        if (!_storageRules.ShouldStore(status))
+        {
+            Log.ResponseNotStored(_logger, status, storeKey);
+            await claim.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+
+        if (capture.Overflowed)
+        {
+            // Never a silent re-execution: the key keeps a marker, and retries are told the response cannot be replayed.
+            Log.ResponseTooLarge(_logger, status, storeKey, _options.MaxResponseBodySize);
+            await CompleteAsync(claim, StoredResponse.NotStored(status, _options.MaxResponseBodySize)).ConfigureAwait(false);
+            return;
+        }
+
+        if (response.ContentLength is { } declared && declared != capture.BytesWritten)
+        {
+            // The server rejects such a response, so the client did not get it: let the retry run.
+            Log.ContentLengthMismatch(_logger, storeKey, capture.BytesWritten, declared);
+            await claim.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+
+        // Headers are read now, not at the first write: once the response has started they cannot change, and a
+        // response without a body never writes at all.
+        using var recording = capture.TakeRecording();
+        if (recording is null)
+        {
+            // The status changed after an empty first write decided against recording: store nothing rather than a guess.
+            Log.ResponseNotStored(_logger, status, storeKey);
+            await claim.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+
+        StoredResponse.FinishResponse(recording, status, _headerFilter.Select(response.Headers));
+        await CompleteAsync(claim, recording.WrittenMemory).ConfigureAwait(false);
+    }
+
+    private async Task CompleteAsync(IdempotencyClaim claim, ReadOnlyMemory<byte> record)
+    {
+        try
+        {
+            await claim.CompleteRawAsync(record, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (IdempotencyLeaseLostException)
+        {
+            Log.ResponseLeaseLost(_logger, claim.StoreKey!);
+        }
+        catch (IdempotencyStoreUnavailableException exception)
+        {
+            // The response has been sent already; the key stays in progress until its lease expires (see docs/http.md).
+            Log.ResponseStoreFailed(_logger, exception, claim.StoreKey!);
+        }
+    }
+}
