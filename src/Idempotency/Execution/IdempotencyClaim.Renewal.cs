@@ -6,7 +6,8 @@ public sealed partial class IdempotencyClaim
     private int _renewing;
     private int _leaseLost;
 
-    internal void MarkLeaseLost() => Volatile.Write(ref _leaseLost, 1);
+    /// <summary>Marks the lease lost; <see langword="true"/> only the first time, so the loss is logged and counted once per claim.</summary>
+    internal bool MarkLeaseLost() => Interlocked.Exchange(ref _leaseLost, 1) == 0;
 
     // Renews every third of the lease, so two ticks may fail before another owner can take over.
     private void StartRenewal()
@@ -34,7 +35,11 @@ public sealed partial class IdempotencyClaim
         {
             if (!await _engine!.RenewAsync(_scope).ConfigureAwait(false))
             {
-                MarkLeaseLost();
+                if (MarkLeaseLost())
+                {
+                    _engine.ReportLeaseLost(_scope);
+                }
+
                 StopRenewal();
             }
         }

@@ -15,9 +15,11 @@ internal sealed partial class IdempotencyEngine
             cancellationToken).ConfigureAwait(false);
         if (!stored)
         {
-            claim.MarkLeaseLost();
-            Log.LeaseLost(_logger, scope.Operation, scope.StoreKey!);
-            Metrics.Request(IdempotencyOutcomes.LeaseLost, scope.Operation, scope.PolicyName);
+            if (claim.MarkLeaseLost())
+            {
+                ReportLeaseLost(scope);
+            }
+
             claim.RecordDuration(IdempotencyOutcomes.LeaseLost);
             return false;
         }
@@ -66,9 +68,10 @@ internal sealed partial class IdempotencyEngine
             }
             else
             {
-                claim.MarkLeaseLost();
-                Log.LeaseLost(_logger, scope.Operation, scope.StoreKey!);
-                Metrics.Request(IdempotencyOutcomes.LeaseLost, scope.Operation, scope.PolicyName);
+                if (claim.MarkLeaseLost())
+                {
+                    ReportLeaseLost(scope);
+                }
             }
         }
         catch (Exception ex)
@@ -106,7 +109,14 @@ internal sealed partial class IdempotencyEngine
         }
     }
 
-    /// <summary>One heartbeat; <see langword="false"/> only when another owner holds the key. Store failures are logged and retried at the next tick.</summary>
+    /// <summary>Logs and counts a lost lease; called once per claim, by whichever of renewal and completion sees it first.</summary>
+    public void ReportLeaseLost(ExecutionScope scope)
+    {
+        Log.LeaseLost(_logger, scope.Operation, scope.StoreKey!);
+        Metrics.Request(IdempotencyOutcomes.LeaseLost, scope.Operation, scope.PolicyName);
+    }
+
+    /// <summary>One heartbeat; <see langword="false"/> only when another owner holds the key (the claim reports it). Store failures are logged and retried at the next tick.</summary>
     public async ValueTask<bool> RenewAsync(ExecutionScope scope)
     {
         try
@@ -117,12 +127,6 @@ internal sealed partial class IdempotencyEngine
                 (scope, now: TimeProvider.GetUtcNow()),
                 static (store, s, ct) => store.RenewAsync(s.scope.StoreKey!, s.scope.OwnerToken, s.now, s.scope.Policy.Lease, ct),
                 CancellationToken.None).ConfigureAwait(false);
-            if (!renewed)
-            {
-                Log.LeaseLost(_logger, scope.Operation, scope.StoreKey!);
-                Metrics.Request(IdempotencyOutcomes.LeaseLost, scope.Operation, scope.PolicyName);
-            }
-
             return renewed;
         }
         catch (IdempotencyStoreUnavailableException ex)
