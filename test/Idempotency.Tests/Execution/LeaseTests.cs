@@ -1,0 +1,220 @@
+using System.Text;
+using Idempotency.Testing;
+
+namespace Idempotency.Tests.Execution;
+
+// SPEC §3.6: the lease is renewed every third of it while the operation runs; a crashed owner is taken over after the
+// lease; a late finisher whose lease was taken over never overwrites the newer record (fencing).
+public sealed class LeaseTests
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+    private static readonly IdempotencyRequest Request = new("jobs", "k1");
+
+    [Fact]
+    public async Task ExecuteAsync_LongOperation_RenewsEveryThirdOfTheLease()
+    {
+        using var harness = new EngineHarness(o => o.DefaultPolicy.Lease = Lease);
+        await using var first = await BlockedRun.StartAsync(harness, Request, 1);
+
+        harness.Clock.Advance(Lease / 3 - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(0, harness.Calls.Count(IdempotencyStoreOperation.Renew));
+        harness.Clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(1, harness.Calls.Count(IdempotencyStoreOperation.Renew));
+        for (var i = 0; i < 5; i++)
+        {
+            harness.Clock.Advance(Lease / 3);
+        }
+
+        Assert.Equal(6, harness.Calls.Count(IdempotencyStoreOperation.Renew));
+        var record = await harness.ReadAsync("jobs", "k1");
+        Assert.Equal(IdempotencyRecordStatus.InProgress, record!.Status);
+        Assert.Equal(harness.Clock.GetUtcNow() + Lease, record.LeaseExpiresAt);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_RenewedPastOriginalLease_OtherClaimantStillGetsInProgress()
+    {
+        using var harness = new EngineHarness(o => o.DefaultPolicy.Lease = Lease);
+        await using var first = await BlockedRun.StartAsync(harness, Request, 1);
+        for (var i = 0; i < 6; i++)
+        {
+            harness.Clock.Advance(Lease / 3);
+        }
+
+        var runs = 0;
+        var ex = await Assert.ThrowsAsync<IdempotencyRequestInProgressException>(() => harness.RunAsync(Request, () => Interlocked.Increment(ref runs)).AsTask());
+
+        Assert.Equal(0, runs);
+        Assert.Equal(EngineHarness.Start + (2 * Lease) + Lease, ex.LeaseExpiresAt);
+        first.Release();
+        Assert.Equal(IdempotencyOutcome.Executed, (await first.Task.WithinLimit()).Outcome);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_OperationEnded_StopsRenewing()
+    {
+        using var harness = new EngineHarness(o => o.DefaultPolicy.Lease = Lease);
+        await using var first = await BlockedRun.StartAsync(harness, Request, 1);
+        harness.Clock.Advance(Lease / 3);
+        first.Release();
+        await first.Task.WithinLimit();
+        var renewals = harness.Calls.Count(IdempotencyStoreOperation.Renew);
+
+        for (var i = 0; i < 6; i++)
+        {
+            harness.Clock.Advance(Lease / 3);
+        }
+
+        Assert.Equal(1, renewals);
+        Assert.Equal(renewals, harness.Calls.Count(IdempotencyStoreOperation.Renew));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_RenewalFailsOnce_KeepsRenewingAndHoldsTheKey()
+    {
+        using var harness = new EngineHarness(o => o.DefaultPolicy.Lease = Lease);
+        await using var first = await BlockedRun.StartAsync(harness, Request, 1);
+        harness.Faults.ThrowUnavailable(IdempotencyStoreOperation.Renew, times: 1);
+
+        harness.Clock.Advance(Lease / 3); // fails
+        harness.Clock.Advance(Lease / 3); // renews to 50 s
+        harness.Clock.Advance(Lease / 3); // renews to 60 s
+
+        await Assert.ThrowsAsync<IdempotencyRequestInProgressException>(() => harness.RunAsync(Request, () => 2).AsTask());
+        Assert.Equal(3, harness.Calls.Count(IdempotencyStoreOperation.Renew));
+        first.Release();
+        var result = await first.Task.WithinLimit();
+        Assert.Equal(IdempotencyOutcome.Executed, result.Outcome);
+        Assert.Equal(IdempotencyRecordStatus.Completed, (await harness.ReadAsync("jobs", "k1"))!.Status);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_CrashedOwner_InProgressUntilLeaseThenExactlyOneTakesOver()
+    {
+        using var harness = new EngineHarness(o => o.DefaultPolicy.Lease = Lease);
+        // A process claimed the key and died: no renewal, no completion.
+        var claim = await harness.Memory.ClaimAsync(
+            new IdempotencyClaimRequest(harness.StoreKey("jobs", "k1"), "crashed-owner", string.Empty, harness.Clock.GetUtcNow(), Lease, TimeSpan.FromHours(24)),
+            CancellationToken.None);
+        Assert.True(claim.IsAcquired);
+        var runs = 0;
+
+        harness.Clock.Advance(Lease - TimeSpan.FromMilliseconds(1));
+        await Assert.ThrowsAsync<IdempotencyRequestInProgressException>(() => harness.RunAsync(Request, () => Interlocked.Increment(ref runs)).AsTask());
+        harness.Clock.Advance(TimeSpan.FromMilliseconds(1));
+
+        using var go = new ManualResetEventSlim();
+        var callers = Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
+        {
+            go.Wait();
+            try
+            {
+                return (await harness.Executor.ExecuteAsync(Request, async ct =>
+                {
+                    var run = Interlocked.Increment(ref runs);
+                    await Task.Delay(20, ct);
+                    return run;
+                }, CancellationToken.None)).Outcome.ToString();
+            }
+            catch (IdempotencyRequestInProgressException)
+            {
+                return "InProgress";
+            }
+        })).ToArray();
+        go.Set();
+        var outcomes = await Task.WhenAll(callers).WaitAsync(Waits.Limit);
+
+        Assert.Equal(1, runs);
+        Assert.Single(outcomes, o => o == nameof(IdempotencyOutcome.Executed));
+        Assert.All(outcomes, o => Assert.Contains(o, new[] { nameof(IdempotencyOutcome.Executed), nameof(IdempotencyOutcome.Replayed), "InProgress" }));
+        var record = await harness.ReadAsync("jobs", "k1");
+        Assert.Equal(IdempotencyRecordStatus.Completed, record!.Status);
+        Assert.NotEqual("crashed-owner", record.OwnerToken);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_LateFinisherAfterTakeover_DoesNotOverwriteAndReturnsOwnResult()
+    {
+        using var harness = new EngineHarness(o => o.DefaultPolicy.Lease = Lease);
+        var original = await StartBlockedStringRunAsync(harness, "from-original");
+        // The original owner is cut off from the store: its renewals never arrive.
+        harness.Faults.ThrowUnavailable(IdempotencyStoreOperation.Renew);
+        for (var i = 0; i < 3; i++)
+        {
+            harness.Clock.Advance(Lease / 3);
+        }
+
+        var takeover = await harness.Executor.ExecuteAsync(Request, _ => ValueTask.FromResult("from-takeover"), CancellationToken.None);
+        Assert.Equal(IdempotencyOutcome.Executed, takeover.Outcome);
+        var newer = await harness.ReadAsync("jobs", "k1");
+
+        original.Gate.SetResult();
+        var late = await original.Task.WithinLimit();
+
+        Assert.Equal("from-original", late.Value);
+        Assert.Equal(IdempotencyOutcome.Executed, late.Outcome);
+        var record = await harness.ReadAsync("jobs", "k1");
+        Assert.Equal(IdempotencyRecordStatus.Completed, record!.Status);
+        Assert.Equal(newer!.OwnerToken, record.OwnerToken);
+        Assert.Contains("from-takeover", Encoding.UTF8.GetString(record.Payload.Span), StringComparison.Ordinal);
+        Assert.Equal(1, harness.CountOutcome("lease_lost"));
+        var replay = await harness.Executor.ExecuteAsync(Request, _ => ValueTask.FromResult("third"), CancellationToken.None);
+        Assert.Equal("from-takeover", replay.Value);
+        Assert.Contains(harness.Logs.GetSnapshot(), log => log.Id.Name == "LeaseLost");
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_LeaseLossSeenByRenewalThenCompletion_CountsLeaseLostOnce()
+    {
+        using var harness = new EngineHarness(o => o.DefaultPolicy.Lease = Lease);
+        var original = await StartBlockedStringRunAsync(harness, "from-original");
+        harness.Faults.ThrowUnavailable(IdempotencyStoreOperation.Renew);
+        for (var i = 0; i < 3; i++)
+        {
+            harness.Clock.Advance(Lease / 3);
+        }
+
+        await harness.Executor.ExecuteAsync(Request, _ => ValueTask.FromResult("from-takeover"), CancellationToken.None);
+        harness.Faults.HealAll();
+        harness.Clock.Advance(Lease / 3); // the original's next renewal finds another owner
+        original.Gate.SetResult();
+        var late = await original.Task.WithinLimit();
+
+        Assert.Equal("from-original", late.Value);
+        Assert.Equal(1, harness.CountOutcome("lease_lost"));
+    }
+
+    [Fact]
+    public async Task CompleteAsync_ManualClaimAfterTakeover_ThrowsLeaseLost()
+    {
+        using var harness = new EngineHarness(o => o.DefaultPolicy.Lease = Lease);
+        harness.Faults.ThrowUnavailable(IdempotencyStoreOperation.Renew);
+        await using var claim = await harness.Executor.BeginAsync(Request, CancellationToken.None);
+        Assert.Equal(IdempotencyClaimStatus.Acquired, claim.Status);
+        harness.Clock.Advance(Lease);
+        await harness.Executor.ExecuteAsync(Request, _ => ValueTask.FromResult(2), CancellationToken.None);
+
+        var ex = await Assert.ThrowsAsync<IdempotencyLeaseLostException>(() => claim.CompleteAsync(1, CancellationToken.None).AsTask());
+
+        Assert.Equal(claim.StoreKey, ex.StoreKey);
+        Assert.True(claim.LeaseLost);
+        var replay = await harness.RunAsync(Request, () => 3);
+        Assert.Equal(2, replay.Value);
+    }
+
+    private static async Task<StringRun> StartBlockedStringRunAsync(EngineHarness harness, string value)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var task = Task.Run(() => harness.Executor.ExecuteAsync(Request, async _ =>
+        {
+            started.SetResult();
+            await gate.Task;
+            return value;
+        }, CancellationToken.None).AsTask());
+        await started.Task.WaitAsync(Waits.Limit);
+        return new StringRun(task, gate);
+    }
+
+    private sealed record StringRun(Task<IdempotencyResult<string>> Task, TaskCompletionSource Gate);
+}
