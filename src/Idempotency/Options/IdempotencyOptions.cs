@@ -25,7 +25,7 @@ public sealed class IdempotencyOptions
     /// <value>The default value is 255.</value>
     public int MaxKeyLength { get; set; } = IdempotencyDefaults.MaxKeyLength;
 
-    /// <summary>Gets or sets an extra key check, run after the length check; by default keys must be printable ASCII.</summary>
+    /// <summary>Gets or sets the key format check, run after the length check in place of the default printable-ASCII check.</summary>
     /// <value>The default value is <see langword="null"/> (printable ASCII, U+0020 to U+007E).</value>
     public Func<string, bool>? KeyValidator { get; set; }
 
