@@ -1,0 +1,82 @@
+namespace Idempotency.Tests.Keys;
+
+// SPEC §3.8: a missing key (null or empty) is rejected (400) or, when optional, runs without any store call.
+public sealed class KeyRequirementTests
+{
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public async Task ExecuteAsync_KeyMissingAndRequired_ThrowsKeyMissingWithoutStoreCall(string? key)
+    {
+        using var harness = new EngineHarness();
+        var runs = 0;
+
+        var ex = await Assert.ThrowsAsync<IdempotencyKeyMissingException>(() => harness.RunAsync(new IdempotencyRequest("orders", key), () => Interlocked.Increment(ref runs)).AsTask());
+
+        Assert.Equal("orders", ex.Operation);
+        Assert.Equal(0, runs);
+        Assert.Equal(0, harness.Calls.TotalCount);
+        Assert.Equal(1, harness.CountOutcome("key_missing"));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public async Task ExecuteAsync_KeyMissingAndOptional_RunsEveryTimeWithoutStoreCall(string? key)
+    {
+        using var harness = new EngineHarness(o => o.DefaultPolicy.KeyRequirement = KeyRequirement.Optional);
+        var runs = 0;
+
+        var first = await harness.RunAsync(new IdempotencyRequest("orders", key), () => Interlocked.Increment(ref runs));
+        var second = await harness.RunAsync(new IdempotencyRequest("orders", key), () => Interlocked.Increment(ref runs));
+
+        Assert.Equal(2, runs);
+        Assert.Equal(IdempotencyOutcome.ExecutedWithoutKey, first.Outcome);
+        Assert.Equal(IdempotencyOutcome.ExecutedWithoutKey, second.Outcome);
+        Assert.Equal(2, second.Value);
+        Assert.False(second.IsReplay);
+        Assert.Equal(0, harness.Calls.TotalCount);
+        Assert.Equal(2, harness.CountOutcome("without_key"));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_VoidWithoutKeyAndOptional_RunsWithoutStoreCall()
+    {
+        using var harness = new EngineHarness(o => o.DefaultPolicy.KeyRequirement = KeyRequirement.Optional);
+        var runs = 0;
+
+        var result = await harness.Executor.ExecuteAsync(new IdempotencyRequest("orders", null), _ =>
+        {
+            Interlocked.Increment(ref runs);
+            return ValueTask.CompletedTask;
+        }, CancellationToken.None);
+
+        Assert.Equal(1, runs);
+        Assert.Equal(IdempotencyOutcome.ExecutedWithoutKey, result.Outcome);
+        Assert.Equal(0, harness.Calls.TotalCount);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_OptionalOnNamedPolicy_DefaultStillRequiresKey()
+    {
+        using var harness = new EngineHarness(o => o.AddPolicy("lenient", p => p.KeyRequirement = KeyRequirement.Optional));
+
+        var lenient = await harness.RunAsync(new IdempotencyRequest("orders", null) { Policy = "lenient" }, () => 1);
+        await Assert.ThrowsAsync<IdempotencyKeyMissingException>(() => harness.RunAsync(new IdempotencyRequest("orders", null), () => 1).AsTask());
+
+        Assert.Equal(IdempotencyOutcome.ExecutedWithoutKey, lenient.Outcome);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_OptionalPolicyWithKey_IsProtected()
+    {
+        using var harness = new EngineHarness(o => o.DefaultPolicy.KeyRequirement = KeyRequirement.Optional);
+        var runs = 0;
+
+        await harness.RunAsync(new IdempotencyRequest("orders", "k1"), () => Interlocked.Increment(ref runs));
+        var replay = await harness.RunAsync(new IdempotencyRequest("orders", "k1"), () => Interlocked.Increment(ref runs));
+
+        Assert.Equal(1, runs);
+        Assert.True(replay.IsReplay);
+    }
+}
