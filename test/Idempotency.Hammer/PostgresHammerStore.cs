@@ -1,5 +1,15 @@
-// Placeholder until the PostgreSQL store lands: replace with a real NpgsqlIdempotencyStore over its own NpgsqlDataSource.
+using Idempotency.Npgsql;
+using Npgsql;
+
+// Each hammer process has its own data source (its own connection pool) on the shared table: the default one, created
+// here if missing (safe when several processes start at once). Tests point the processes at a database of their own.
 internal static partial class HammerStores
 {
-    private static Task<HammerStore> CreatePostgresAsync(string connection) => throw new NotSupportedException("PostgreSQL store not built yet");
+    private static async Task<HammerStore> CreatePostgresAsync(string connection)
+    {
+        var dataSource = NpgsqlDataSource.Create(connection);
+        var store = new NpgsqlIdempotencyStore(dataSource);
+        await store.CreateTableAsync(CancellationToken.None);
+        return new HammerStore(store, dataSource);
+    }
 }

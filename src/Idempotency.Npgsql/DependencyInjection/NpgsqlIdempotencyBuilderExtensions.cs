@@ -1,0 +1,53 @@
+using Idempotency;
+using Idempotency.Npgsql;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds the PostgreSQL store to idempotency.</summary>
+public static class NpgsqlIdempotencyBuilderExtensions
+{
+    /// <summary>
+    /// Makes <see cref="NpgsqlIdempotencyStore"/> the <see cref="IIdempotencyStore"/>, over the <see cref="NpgsqlDataSource"/>
+    /// registered in the container, and adds the hosted service that creates the table (when asked) and purges expired records.
+    /// </summary>
+    /// <param name="builder">The idempotency builder.</param>
+    /// <returns>The builder.</returns>
+    public static IIdempotencyBuilder AddNpgsqlStore(this IIdempotencyBuilder builder) => builder.AddNpgsqlStore(static _ => { });
+
+    /// <summary>
+    /// Makes <see cref="NpgsqlIdempotencyStore"/> the <see cref="IIdempotencyStore"/>, over the <see cref="NpgsqlDataSource"/>
+    /// registered in the container (keyed by <see cref="NpgsqlStoreOptions.ServiceKey"/> when set), and adds the hosted
+    /// service that creates the table (when asked) and purges expired records.
+    /// </summary>
+    /// <param name="builder">The idempotency builder.</param>
+    /// <param name="configure">Configures the store (validated at start-up).</param>
+    /// <returns>The builder.</returns>
+    public static IIdempotencyBuilder AddNpgsqlStore(this IIdempotencyBuilder builder, Action<NpgsqlStoreOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        var services = builder.Services;
+        services.AddOptions<NpgsqlStoreOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NpgsqlStoreOptions>, NpgsqlStoreOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(static sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<NpgsqlStoreOptions>>().Value;
+            var dataSource = options.ServiceKey is { } key
+                ? sp.GetRequiredKeyedService<NpgsqlDataSource>(key)
+                : sp.GetRequiredService<NpgsqlDataSource>();
+            return new NpgsqlIdempotencyStore(dataSource, options);
+        });
+
+        // AddIdempotency registered the in-memory store with TryAdd: this one replaces it.
+        services.RemoveAll<IIdempotencyStore>();
+        services.AddSingleton<IIdempotencyStore>(static sp => sp.GetRequiredService<NpgsqlIdempotencyStore>());
+        services.TryAddSingleton<NpgsqlStoreHostedService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, NpgsqlStoreHostedService>(static sp => sp.GetRequiredService<NpgsqlStoreHostedService>()));
+        return builder;
+    }
+}

@@ -1,0 +1,81 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Idempotency.Npgsql;
+
+/// <summary>
+/// A PostgreSQL store: one table, every operation one statement and one round trip, over an application-owned
+/// <see cref="NpgsqlDataSource"/>. Expired rows are deleted by the purge service (or <see cref="PurgeAsync"/>).
+/// </summary>
+/// <remarks>
+/// The table must exist: run the script from <see cref="GetCreateTableScript"/>, call <see cref="CreateTableAsync"/>, or set
+/// <see cref="NpgsqlStoreOptions.CreateTableOnStartup"/>. Driver failures surface as
+/// <see cref="IdempotencyStoreUnavailableException"/>, unreadable rows as <see cref="IdempotencyRecordCorruptException"/>.
+/// </remarks>
+public sealed partial class NpgsqlIdempotencyStore : IIdempotencyStore, IIdempotencyStoreStatistics
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlStoreSql _sql;
+    private long _repeatedClaims;
+
+    /// <summary>Initializes a new instance of the <see cref="NpgsqlIdempotencyStore"/> class.</summary>
+    /// <param name="dataSource">The data source; the store does not dispose it.</param>
+    /// <param name="options">The store options; defaults when <see langword="null"/>. Read once, here.</param>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public NpgsqlIdempotencyStore(NpgsqlDataSource dataSource, NpgsqlStoreOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        options ??= new NpgsqlStoreOptions();
+        NpgsqlStoreOptionsValidator.ThrowIfInvalid(options);
+        _dataSource = dataSource;
+        _sql = new NpgsqlStoreSql(options.SchemaName, options.TableName);
+    }
+
+    /// <summary>Gets the schema-qualified, quoted name of the table, as it appears in the store's SQL.</summary>
+    public string TableName => _sql.Table;
+
+    /// <summary>Returns the DDL that creates the table and its purge index (the package's <c>Sql/create.sql</c> with the names filled in).</summary>
+    /// <param name="options">The store options naming the schema and table; defaults when <see langword="null"/>.</param>
+    /// <returns>The SQL script; it creates nothing that exists already.</returns>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public static string GetCreateTableScript(NpgsqlStoreOptions? options = null)
+    {
+        options ??= new NpgsqlStoreOptions();
+        NpgsqlStoreOptionsValidator.ThrowIfInvalid(options);
+        return NpgsqlStoreScript.CreateTable(new NpgsqlStoreSql(options.SchemaName, options.TableName));
+    }
+
+    private async ValueTask<T> RunAsync<T, TState>(
+        string operation,
+        string sql,
+        TState state,
+        Action<NpgsqlParameterCollection, TState> bind,
+        Func<NpgsqlCommand, TState, CancellationToken, Task<T>> execute,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = _dataSource.CreateCommand(sql);
+            bind(command.Parameters, state);
+            return await execute(command, state, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (NpgsqlStoreErrors.IsBackendFailure(ex, cancellationToken))
+        {
+            throw NpgsqlStoreErrors.Unavailable(operation, ex);
+        }
+    }
+
+    private static async Task<int> NonQueryAsync<TState>(NpgsqlCommand command, TState state, CancellationToken cancellationToken) =>
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+    private static NpgsqlParameter<string> Text(string value) => new() { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Text };
+
+    // timestamptz takes UTC only; the instant is kept, the offset dropped.
+    private static NpgsqlParameter<DateTimeOffset> Instant(DateTimeOffset value) => new() { TypedValue = value.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz };
+
+    private static NpgsqlParameter<ReadOnlyMemory<byte>> Bytes(ReadOnlyMemory<byte> value) => new() { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Bytea };
+
+    private static NpgsqlParameter<bool> Boolean(bool value) => new() { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Boolean };
+
+    private static NpgsqlParameter<int> Integer(int value) => new() { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Integer };
+}
