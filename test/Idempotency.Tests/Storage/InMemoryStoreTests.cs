@@ -1,0 +1,362 @@
+using Idempotency.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Idempotency.Tests.Storage;
+
+// What the in-memory store adds to the contract: the size bound, the expiry sweep and its record count.
+public sealed class InMemoryStoreTests
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Ttl = TimeSpan.FromHours(1);
+
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public void Constructor_MaxRecordsBelowOne_Throws()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new InMemoryIdempotencyStore(new InMemoryStoreOptions { MaxRecords = 0 }, _clock));
+    }
+
+    [Fact]
+    public void Constructor_SweepBatchSizeBelowOne_Throws()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new InMemoryIdempotencyStore(new InMemoryStoreOptions { SweepBatchSize = 0 }, _clock));
+    }
+
+    [Fact]
+    public async Task ClaimAsync_NewKeyBeyondMaxRecords_ThrowsStoreUnavailable()
+    {
+        using var store = Create(new InMemoryStoreOptions { MaxRecords = 3, SweepInterval = TimeSpan.Zero });
+        var keys = Enumerable.Range(0, 3).Select(i => $"idem:test:op::{i}").ToArray();
+        foreach (var key in keys)
+        {
+            Assert.True((await ClaimAsync(store, key)).IsAcquired);
+        }
+
+        var exception = await Assert.ThrowsAsync<IdempotencyStoreUnavailableException>(async () => await ClaimAsync(store, "idem:test:op::3"));
+
+        Assert.Contains("full", exception.Message, StringComparison.Ordinal);
+        Assert.Equal(3, store.Count);
+        Assert.Null(await store.GetAsync("idem:test:op::3", _clock.GetUtcNow(), CancellationToken.None));
+        Assert.False((await ClaimAsync(store, keys[0])).IsAcquired);
+        Assert.Equal(3, store.Count);
+    }
+
+    [Fact]
+    public async Task ClaimAsync_AtMaxRecordsWithExpiredRecords_PurgesThemToMakeRoom()
+    {
+        using var store = Create(new InMemoryStoreOptions { MaxRecords = 3, SweepInterval = TimeSpan.Zero });
+        Assert.True((await ClaimAsync(store, "idem:test:op::short-1", ttl: TimeSpan.FromMinutes(1))).IsAcquired);
+        Assert.True((await ClaimAsync(store, "idem:test:op::short-2", ttl: TimeSpan.FromMinutes(1))).IsAcquired);
+        Assert.True((await ClaimAsync(store, "idem:test:op::long")).IsAcquired);
+        _clock.Advance(TimeSpan.FromMinutes(2));
+
+        Assert.True((await ClaimAsync(store, "idem:test:op::new-1")).IsAcquired);
+        Assert.True((await ClaimAsync(store, "idem:test:op::new-2")).IsAcquired);
+
+        Assert.Equal(3, store.Count);
+        await Assert.ThrowsAsync<IdempotencyStoreUnavailableException>(async () => await ClaimAsync(store, "idem:test:op::new-3"));
+        Assert.NotNull(await store.GetAsync("idem:test:op::long", _clock.GetUtcNow(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ClaimAsync_ExpiredKeyAtMaxRecords_ReclaimsInPlace()
+    {
+        using var store = Create(new InMemoryStoreOptions { MaxRecords = 1, SweepInterval = TimeSpan.Zero });
+        Assert.True((await ClaimAsync(store, "idem:test:op::only", ttl: TimeSpan.FromMinutes(1))).IsAcquired);
+        _clock.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.True((await ClaimAsync(store, "idem:test:op::only")).IsAcquired);
+
+        Assert.Equal(1, store.Count);
+    }
+
+    [Fact]
+    public async Task ClaimAsync_ConcurrentNewKeysBeyondMaxRecords_AcquiresExactlyMax()
+    {
+        const int Max = 100;
+        const int Claims = 400;
+        using var store = Create(new InMemoryStoreOptions { MaxRecords = Max, SweepInterval = TimeSpan.Zero });
+        var acquired = 0;
+        var refused = 0;
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var tasks = Enumerable.Range(0, Claims).Select(i => Task.Run(async () =>
+        {
+            await go.Task;
+            try
+            {
+                if ((await ClaimAsync(store, $"idem:test:op::{i}")).IsAcquired)
+                {
+                    Interlocked.Increment(ref acquired);
+                }
+            }
+            catch (IdempotencyStoreUnavailableException)
+            {
+                Interlocked.Increment(ref refused);
+            }
+        })).ToArray();
+        go.SetResult();
+        await Task.WhenAll(tasks);
+
+        Assert.Equal(Max, acquired);
+        Assert.Equal(Claims - Max, refused);
+        Assert.Equal(Max, store.Count);
+    }
+
+    [Fact]
+    public async Task ClaimAsync_ConcurrentOnOneNewKeyAtLastFreeSlot_OneAcquiresOthersSeeIt()
+    {
+        // One slot is free: claims racing on one new key need that one slot between them, so none may be refused as
+        // "full". The race window is short, so it is run for many rounds, each on a fresh key, on dedicated threads
+        // released together by a barrier.
+        const int Rounds = 1_500;
+        const int Contenders = 4;
+        using var store = Create(new InMemoryStoreOptions { MaxRecords = 2, SweepInterval = TimeSpan.Zero });
+        Assert.True((await ClaimAsync(store, "idem:test:op::held")).IsAcquired);
+        var acquired = 0;
+        var existing = 0;
+        var refused = 0;
+
+        for (var round = 0; round < Rounds; round++)
+        {
+            var key = $"idem:test:op::contended-{round}";
+            using var barrier = new Barrier(Contenders);
+            var threads = Enumerable.Range(0, Contenders).Select(i => Task.Factory.StartNew(() =>
+            {
+                barrier.SignalAndWait();
+                try
+                {
+                    var result = ClaimAsync(store, key, $"token-{i}").AsTask().GetAwaiter().GetResult();
+                    Interlocked.Increment(ref result.IsAcquired ? ref acquired : ref existing);
+                }
+                catch (IdempotencyStoreUnavailableException)
+                {
+                    Interlocked.Increment(ref refused);
+                }
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+            await Task.WhenAll(threads);
+            Assert.True(await store.DeleteAsync(key, CancellationToken.None));
+        }
+
+        Assert.Equal((Rounds, Rounds * (Contenders - 1), 0), (acquired, existing, refused));
+        Assert.Equal(1, store.Count);
+    }
+
+    [Fact]
+    public async Task Sweep_AfterSweepInterval_RemovesExpiredRecords()
+    {
+        using var store = Create(new InMemoryStoreOptions { SweepInterval = TimeSpan.FromMinutes(1) });
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True((await ClaimAsync(store, $"idem:test:op::short-{i}", ttl: TimeSpan.FromSeconds(30))).IsAcquired);
+        }
+
+        Assert.True((await ClaimAsync(store, "idem:test:op::long-1")).IsAcquired);
+        Assert.True((await ClaimAsync(store, "idem:test:op::long-2")).IsAcquired);
+        Assert.Equal(7, store.Count);
+
+        _clock.Advance(TimeSpan.FromSeconds(59));
+        Assert.Equal(7, store.Count);
+
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(2, store.Count);
+        Assert.NotNull(await store.GetAsync("idem:test:op::long-1", _clock.GetUtcNow(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Sweep_SweepBatchSize_BoundsEachSweep()
+    {
+        using var store = Create(new InMemoryStoreOptions { SweepInterval = TimeSpan.FromMinutes(1), SweepBatchSize = 2 });
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True((await ClaimAsync(store, $"idem:test:op::{i}", ttl: TimeSpan.FromSeconds(30))).IsAcquired);
+        }
+
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(3, store.Count);
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, store.Count);
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(0, store.Count);
+    }
+
+    [Fact]
+    public async Task Sweep_Disabled_KeepsExpiredRecordsUntilPurged()
+    {
+        using var store = Create(new InMemoryStoreOptions { SweepInterval = TimeSpan.Zero });
+        Assert.True((await ClaimAsync(store, "idem:test:op::a", ttl: TimeSpan.FromSeconds(30))).IsAcquired);
+
+        _clock.Advance(TimeSpan.FromHours(2));
+
+        Assert.Equal(1, store.Count);
+        Assert.Null(await store.GetAsync("idem:test:op::a", _clock.GetUtcNow(), CancellationToken.None));
+        Assert.Equal(1, await store.PurgeAsync(_clock.GetUtcNow(), 10, CancellationToken.None));
+        Assert.Equal(0, store.Count);
+    }
+
+    [Fact]
+    public async Task Dispose_StopsTheSweep()
+    {
+        var store = Create(new InMemoryStoreOptions { SweepInterval = TimeSpan.FromMinutes(1) });
+        Assert.True((await ClaimAsync(store, "idem:test:op::a", ttl: TimeSpan.FromSeconds(30))).IsAcquired);
+
+        store.Dispose();
+        _clock.Advance(TimeSpan.FromMinutes(5));
+
+        Assert.Equal(1, store.Count);
+    }
+
+    [Fact]
+    public async Task PurgeAsync_BatchSize_RemovesExactlyThatManyExpiredRecords()
+    {
+        using var store = Create(new InMemoryStoreOptions { SweepInterval = TimeSpan.Zero });
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True((await ClaimAsync(store, $"idem:test:op::expired-{i}", ttl: TimeSpan.FromMinutes(1))).IsAcquired);
+        }
+
+        Assert.True((await ClaimAsync(store, "idem:test:op::live")).IsAcquired);
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        var now = _clock.GetUtcNow();
+
+        Assert.Equal(2, await store.PurgeAsync(now, 2, CancellationToken.None));
+        Assert.Equal(2, await store.PurgeAsync(now, 2, CancellationToken.None));
+        Assert.Equal(1, await store.PurgeAsync(now, 2, CancellationToken.None));
+        Assert.Equal(0, await store.PurgeAsync(now, 2, CancellationToken.None));
+
+        Assert.Equal(1, store.Count);
+        for (var i = 0; i < 5; i++)
+        {
+            // Read at a time before expiry: a purged record is physically gone, not just filtered out.
+            Assert.Null(await store.GetAsync($"idem:test:op::expired-{i}", now - TimeSpan.FromMinutes(2), CancellationToken.None));
+        }
+    }
+
+    [Fact]
+    public async Task CountByStatusAsync_MixedRecords_CountsLiveRecordsByStatus()
+    {
+        using var store = Create(new InMemoryStoreOptions { SweepInterval = TimeSpan.Zero });
+        var now = _clock.GetUtcNow();
+        Assert.True((await ClaimAsync(store, "idem:test:op::running")).IsAcquired);
+        Assert.True((await ClaimAsync(store, "idem:test:op::done", "t-done")).IsAcquired);
+        Assert.True(await store.CompleteAsync("idem:test:op::done", "t-done", new byte[] { 1 }, now, Ttl, CancellationToken.None));
+        Assert.True((await ClaimAsync(store, "idem:test:op::failed", "t-failed")).IsAcquired);
+        Assert.True(await store.FailAsync("idem:test:op::failed", "t-failed", new byte[] { 2 }, false, now, Ttl, CancellationToken.None));
+        Assert.True((await ClaimAsync(store, "idem:test:op::expired", ttl: TimeSpan.FromSeconds(1))).IsAcquired);
+        _clock.Advance(TimeSpan.FromSeconds(1));
+
+        var counts = await store.CountByStatusAsync(_clock.GetUtcNow(), CancellationToken.None);
+
+        Assert.Equal(1, counts[IdempotencyRecordStatus.InProgress]);
+        Assert.Equal(1, counts[IdempotencyRecordStatus.Completed]);
+        Assert.Equal(1, counts[IdempotencyRecordStatus.Failed]);
+        Assert.Equal(4, store.Count);
+    }
+
+    [Fact]
+    public async Task Count_ConcurrentClaimsOnOneKey_IsOne()
+    {
+        using var store = Create(new InMemoryStoreOptions { SweepInterval = TimeSpan.Zero });
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var acquired = 0;
+
+        var tasks = Enumerable.Range(0, 256).Select(i => Task.Run(async () =>
+        {
+            await go.Task;
+            if ((await ClaimAsync(store, "idem:test:op::one", $"token-{i}")).IsAcquired)
+            {
+                Interlocked.Increment(ref acquired);
+            }
+        })).ToArray();
+        go.SetResult();
+        await Task.WhenAll(tasks);
+
+        Assert.Equal(1, acquired);
+        Assert.Equal(1, store.Count);
+    }
+
+    [Fact]
+    public async Task Count_ConcurrentMixedOperations_MatchesRecordsHeld()
+    {
+        const int Keys = 32;
+        const int Workers = 8;
+        const int OperationsPerWorker = 2_000;
+        using var store = Create(new InMemoryStoreOptions { SweepInterval = TimeSpan.Zero });
+        var now = _clock.GetUtcNow();
+        var keys = Enumerable.Range(0, Keys).Select(i => $"idem:test:op::{i}").ToArray();
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var workers = Enumerable.Range(0, Workers).Select(worker => Task.Run(async () =>
+        {
+            await go.Task;
+            var random = new Random(worker);
+            for (var n = 0; n < OperationsPerWorker; n++)
+            {
+                var key = keys[random.Next(Keys)];
+                var token = $"w{worker}-{n}";
+                switch (random.Next(5))
+                {
+                    case 0:
+                    case 1:
+                        // A very short lease so claims keep taking keys over from each other.
+                        var claim = await store.ClaimAsync(new IdempotencyClaimRequest(key, token, "fp", now + TimeSpan.FromMilliseconds(n), TimeSpan.FromMilliseconds(1), Ttl), CancellationToken.None);
+                        if (claim.IsAcquired && random.Next(2) == 0)
+                        {
+                            await store.ReleaseAsync(key, token, CancellationToken.None);
+                        }
+
+                        break;
+                    case 2:
+                        var owner = await store.GetAsync(key, now, CancellationToken.None);
+                        if (owner is not null)
+                        {
+                            await store.CompleteAsync(key, owner.OwnerToken, new byte[] { 1 }, now, Ttl, CancellationToken.None);
+                        }
+
+                        break;
+                    case 3:
+                        await store.DeleteAsync(key, CancellationToken.None);
+                        break;
+                    default:
+                        var held = await store.GetAsync(key, now, CancellationToken.None);
+                        if (held is not null)
+                        {
+                            await store.ReleaseAsync(key, held.OwnerToken, CancellationToken.None);
+                        }
+
+                        break;
+                }
+            }
+        })).ToArray();
+        go.SetResult();
+        await Task.WhenAll(workers);
+
+        var held = 0;
+        foreach (var key in keys)
+        {
+            if (await store.GetAsync(key, now, CancellationToken.None) is not null)
+            {
+                held++;
+            }
+        }
+
+        Assert.Equal(held, store.Count);
+        Assert.Equal(held, await store.PurgeAsync(now + TimeSpan.FromDays(1), int.MaxValue, CancellationToken.None));
+        Assert.Equal(0, store.Count);
+    }
+
+    [Fact]
+    public void ConformanceKeys_Longest_IsTheCoreStoreKeyMaxLength()
+    {
+        Assert.Equal(StoreKey.MaxLength, ConformanceKeys.MaxLength);
+        Assert.Equal(StoreKey.MaxLength, ConformanceKeys.Longest().Length);
+        var engineKey = StoreKey.Create(new string('p', 100), new string('s', 100), new string('o', 100), "tenant-1", "client key");
+        Assert.Equal(StoreKey.MaxLength, engineKey.Length);
+    }
+
+    private InMemoryIdempotencyStore Create(InMemoryStoreOptions options) => new(options, _clock);
+
+    private ValueTask<IdempotencyClaimResult> ClaimAsync(InMemoryIdempotencyStore store, string key, string? token = null, TimeSpan? ttl = null) =>
+        store.ClaimAsync(new IdempotencyClaimRequest(key, token ?? Guid.NewGuid().ToString("N"), "fp", _clock.GetUtcNow(), Lease, ttl ?? Ttl), CancellationToken.None);
+}
