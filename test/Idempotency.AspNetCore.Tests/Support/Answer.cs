@@ -1,0 +1,52 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Idempotency.AspNetCore.Tests;
+
+/// <summary>A response read in full, so tests can compare status, headers and exact body bytes.</summary>
+public sealed record Answer(HttpStatusCode Status, Dictionary<string, string[]> Headers, byte[] Body)
+{
+    public static async Task<Answer> ReadAsync(HttpResponseMessage response)
+    {
+        using (response)
+        {
+            var body = await response.Content.ReadAsByteArrayAsync();
+            var headers = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
+            foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
+            {
+                headers[name] = [.. values];
+            }
+
+            return new Answer(response.StatusCode, headers, body);
+        }
+    }
+
+    public static async Task<Answer> SendAsync(HttpClient client, HttpRequestMessage request)
+    {
+        using (request)
+        {
+            return await ReadAsync(await client.SendAsync(request));
+        }
+    }
+
+    public string Text => System.Text.Encoding.UTF8.GetString(Body);
+
+    public bool IsReplay => Header("Idempotent-Replayed") == "true";
+
+    public string? Header(string name) => Headers.TryGetValue(name, out var values) ? string.Join(", ", values) : null;
+
+    /// <summary>The problem <c>type</c>, after checking the response is a well-formed problem that must not be cached.</summary>
+    public string ProblemType
+    {
+        get
+        {
+            Assert.Equal("application/problem+json", Header("Content-Type"));
+            Assert.Equal("no-store", Header("Cache-Control"));
+            using var document = JsonDocument.Parse(Body);
+            Assert.Equal((int)Status, document.RootElement.GetProperty("status").GetInt32());
+            return document.RootElement.GetProperty("type").GetString()!;
+        }
+    }
+
+    public JsonElement Json => JsonDocument.Parse(Body).RootElement.Clone();
+}
