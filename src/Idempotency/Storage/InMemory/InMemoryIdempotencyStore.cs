@@ -49,7 +49,11 @@ public sealed class InMemoryIdempotencyStore : IIdempotencyStore, IIdempotencySt
         {
             if (!_records.TryGetValue(request.Key, out var current))
             {
-                ReserveSlot(request.Now);
+                if (!TryReserveSlot(request.Key, request.Now))
+                {
+                    continue; // a racing claim added this key meanwhile: answer with its record
+                }
+
                 if (_records.TryAdd(request.Key, claimed))
                 {
                     return ValueTask.FromResult(IdempotencyClaimResult.Acquired);
@@ -203,18 +207,33 @@ public sealed class InMemoryIdempotencyStore : IIdempotencyStore, IIdempotencySt
         return false;
     }
 
-    // Counts the new record before it is added, so concurrent claims cannot overshoot the bound.
-    private void ReserveSlot(DateTimeOffset now)
+    // Counts the new record before it is added, so concurrent claims cannot overshoot the bound. When the store looks
+    // full, a racing claim on the same key may hold the last slot and be about to add it: wait briefly for that key
+    // rather than refuse a caller who should get Existing.
+    private bool TryReserveSlot(string key, DateTimeOffset now)
     {
-        var count = Interlocked.Increment(ref _count);
-        if (_options.MaxRecords is { } max && count > max)
+        var spin = default(SpinWait);
+        while (true)
         {
-            PurgeExpired(now, _options.SweepBatchSize);
-            if (Volatile.Read(ref _count) > max)
+            var count = Interlocked.Increment(ref _count);
+            if (_options.MaxRecords is not { } max || count <= max)
             {
-                Interlocked.Decrement(ref _count);
+                return true;
+            }
+
+            Interlocked.Decrement(ref _count);
+            PurgeExpired(now, _options.SweepBatchSize);
+            if (_records.ContainsKey(key))
+            {
+                return false;
+            }
+
+            if (spin.Count >= 100)
+            {
                 throw new IdempotencyStoreUnavailableException($"The in-memory store is full ({max} live records).");
             }
+
+            spin.SpinOnce();
         }
     }
 
