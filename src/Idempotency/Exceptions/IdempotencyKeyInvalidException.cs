@@ -5,8 +5,9 @@ public sealed class IdempotencyKeyInvalidException : IdempotencyException
 {
     /// <summary>Initializes a new instance of the <see cref="IdempotencyKeyInvalidException"/> class.</summary>
     /// <param name="reason">Why the key is invalid.</param>
-    public IdempotencyKeyInvalidException(string reason)
-        : base($"The idempotency key is invalid: {reason}") => Reason = reason;
+    /// <param name="innerException">The cause (for example a payload parse error), if any.</param>
+    public IdempotencyKeyInvalidException(string reason, Exception? innerException = null)
+        : base($"The idempotency key is invalid: {reason}", innerException) => Reason = reason;
 
     /// <summary>Gets why the key is invalid.</summary>
     public string Reason { get; }
