@@ -21,7 +21,16 @@ internal static class CanonicalJson
             throw new JsonException("Unexpected content after the JSON value.");
         }
 
-        WriteValue(document.RootElement, output, excludedTopLevel);
+        try
+        {
+            WriteValue(document.RootElement, output, excludedTopLevel);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The reader accepts invalid UTF-8 and lone surrogate escapes inside strings; decoding them fails here.
+            // Report them as the invalid JSON they are, as documented.
+            throw new JsonException("The JSON text holds a string that is not valid Unicode.", ex);
+        }
     }
 
     private static void WriteValue(JsonElement element, IBufferWriter<byte> output, ReadOnlySpan<string> excluded)
