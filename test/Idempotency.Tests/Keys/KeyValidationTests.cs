@@ -84,7 +84,7 @@ public sealed class KeyValidationTests
         var result = await harness.RunAsync(new IdempotencyRequest("orders", key), () => 1);
 
         Assert.Equal(IdempotencyOutcome.Executed, result.Outcome);
-        Assert.True(harness.StoreKey("orders", key).Length <= 349);
+        Assert.True(harness.StoreKey("orders", key).Length <= StoreKey.MaxLength);
     }
 
     [Fact]
