@@ -12,7 +12,10 @@ internal sealed partial class IdempotencyEngine
         var failed = false;
         try
         {
-            return await _store.ClaimAsync(new IdempotencyClaimRequest(scope.StoreKey!, scope.OwnerToken, scope.Fingerprint, now, scope.Policy.Lease, scope.Ttl), cancellationToken).ConfigureAwait(false);
+            // An in-progress record must outlive its lease: with a TTL shorter than the lease it would expire while the
+            // owner still runs, and a second caller would run the operation again.
+            var ttl = scope.Ttl > scope.Policy.Lease ? scope.Ttl : scope.Policy.Lease;
+            return await _store.ClaimAsync(new IdempotencyClaimRequest(scope.StoreKey!, scope.OwnerToken, scope.Fingerprint, now, scope.Policy.Lease, ttl), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
         {
