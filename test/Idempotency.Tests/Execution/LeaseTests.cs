@@ -89,6 +89,25 @@ public sealed class LeaseTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_TtlShorterThanLease_KeyStaysHeldWhileRunning()
+    {
+        using var harness = new EngineHarness(o =>
+        {
+            o.DefaultPolicy.Lease = Lease;
+            o.OperationTtls["jobs"] = TimeSpan.FromSeconds(2);
+        });
+        await using var first = await BlockedRun.StartAsync(harness, Request, 1);
+        var runs = 0;
+
+        harness.Clock.Advance(TimeSpan.FromSeconds(5));
+
+        await Assert.ThrowsAsync<IdempotencyRequestInProgressException>(() => harness.RunAsync(Request, () => Interlocked.Increment(ref runs)).AsTask());
+        Assert.Equal(0, runs);
+        first.Release();
+        await first.Task.WithinLimit();
+    }
+
+    [Fact]
     public async Task ExecuteAsync_CrashedOwner_InProgressUntilLeaseThenExactlyOneTakesOver()
     {
         using var harness = new EngineHarness(o => o.DefaultPolicy.Lease = Lease);
