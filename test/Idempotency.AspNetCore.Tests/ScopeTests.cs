@@ -1,0 +1,100 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Idempotency.AspNetCore.Tests;
+
+public sealed class ScopeTests : IAsyncLifetime
+{
+    private SampleHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await SampleHost.StartAsync();
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task PostOrders_OtherPrincipalSameKey_GetsItsOwnExecution()
+    {
+        var key = Requests.NewKey();
+
+        var alice = await Answer.SendAsync(_host.Client, Requests.Post("/orders", key, bearer: "alice"));
+        var bob = await Answer.SendAsync(_host.Client, Requests.Post("/orders", key, bearer: "bob"));
+        var aliceAgain = await Answer.SendAsync(_host.Client, Requests.Post("/orders", key, bearer: "alice"));
+        var bobAgain = await Answer.SendAsync(_host.Client, Requests.Post("/orders", key, bearer: "bob"));
+
+        Assert.Equal(HttpStatusCode.Created, bob.Status);
+        Assert.False(bob.IsReplay);
+        Assert.NotEqual(alice.Json.GetProperty("id").GetString(), bob.Json.GetProperty("id").GetString());
+        Assert.Equal(alice.Body, aliceAgain.Body);
+        Assert.Equal(bob.Body, bobAgain.Body);
+        Assert.Equal((2, 0), await _host.GetRunsAsync());
+    }
+
+    [Fact]
+    public async Task PostOrders_OtherPrincipalSameKeyOtherBody_IsNotAReuse()
+    {
+        var key = Requests.NewKey();
+
+        await Answer.SendAsync(_host.Client, Requests.Post("/orders", key, bearer: "alice"));
+        var bob = await Answer.SendAsync(_host.Client, Requests.Post("/orders", key, """{"item":"pen","quantity":9}""", bearer: "bob"));
+
+        Assert.Equal(HttpStatusCode.Created, bob.Status);
+        Assert.Equal("pen", bob.Json.GetProperty("item").GetString());
+    }
+
+    [Fact]
+    public async Task PostOrders_OtherPrincipalWhileFirstInFlight_IsNotAConflict()
+    {
+        var key = Requests.NewKey();
+        var aliceTask = Answer.SendAsync(_host.Client, Requests.Post("/orders?delayMs=1000", key, bearer: "alice"));
+        while ((await _host.GetRunsAsync()).Orders == 0)
+        {
+            await Task.Delay(10);
+        }
+
+        var bob = await Answer.SendAsync(_host.Client, Requests.Post("/orders?delayMs=1000", key, bearer: "bob"));
+        var alice = await aliceTask;
+
+        Assert.Equal(HttpStatusCode.Created, bob.Status);
+        Assert.Equal(HttpStatusCode.Created, alice.Status);
+        Assert.Equal((2, 0), await _host.GetRunsAsync());
+    }
+
+    [Fact]
+    public async Task PostOrders_AnonymousAndAuthenticatedSameKey_AreSeparate()
+    {
+        var key = Requests.NewKey();
+
+        var anonymous = await Answer.SendAsync(_host.Client, Requests.Post("/orders", key));
+        var alice = await Answer.SendAsync(_host.Client, Requests.Post("/orders", key, bearer: "alice"));
+        var anonymousAgain = await Answer.SendAsync(_host.Client, Requests.Post("/orders", key));
+
+        Assert.False(alice.IsReplay);
+        Assert.True(anonymousAgain.IsReplay);
+        Assert.Equal(anonymous.Body, anonymousAgain.Body);
+        Assert.Equal((2, 0), await _host.GetRunsAsync());
+    }
+
+    [Fact]
+    public async Task Post_CustomScopeResolver_IsolatesTenants()
+    {
+        await using var app = await TestApp.StartAsync(
+            (app, runs) => app.MapPost("/invoices", (HttpContext http) => Results.Ok(new { tenant = http.Request.Headers["X-Tenant"].ToString(), run = runs.Ran("invoices") })).RequireIdempotency(),
+            http: o => o.ScopeResolver = http => http.Request.Headers["X-Tenant"].ToString());
+
+        var acme = await app.SendAsync(WithTenant(Requests.Post("/invoices", "k1"), "acme"));
+        var globex = await app.SendAsync(WithTenant(Requests.Post("/invoices", "k1"), "globex"));
+        var acmeAgain = await app.SendAsync(WithTenant(Requests.Post("/invoices", "k1"), "acme"));
+
+        Assert.False(globex.IsReplay);
+        Assert.True(acmeAgain.IsReplay);
+        Assert.Equal(acme.Body, acmeAgain.Body);
+        Assert.Equal(2, app.Runs["invoices"]);
+    }
+
+    private static HttpRequestMessage WithTenant(HttpRequestMessage request, string tenant)
+    {
+        request.Headers.Add("X-Tenant", tenant);
+        return request;
+    }
+}
