@@ -152,6 +152,9 @@ public sealed partial class IdempotencyClaim : IAsyncDisposable
     internal ValueTask CompleteAfterRunAsync(PayloadKind kind, ReadOnlyMemory<byte> body) =>
         TryFinish() ? _engine!.CompleteAfterRunAsync(this, _scope, kind, body) : ValueTask.CompletedTask;
 
+    internal ValueTask ResultNotStoredAfterRunAsync(Exception failure) =>
+        TryFinish() ? _engine!.ResultNotStoredAsync(this, _scope, failure) : ValueTask.CompletedTask;
+
     private async ValueTask CompleteCoreAsync(PayloadKind kind, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         if (!TryFinish())

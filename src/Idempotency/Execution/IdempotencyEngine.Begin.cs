@@ -108,6 +108,14 @@ internal sealed partial class IdempotencyEngine
         }
 
         var (kind, body) = DecodeOrThrow(scope, existing.Payload);
+        if ((existing.Status == IdempotencyRecordStatus.Failed) != (kind == PayloadKind.Error))
+        {
+            // A completed record holding an error, or a failed one holding a result, was not written by this engine.
+            Log.CorruptRecord(_logger, storeKey, "the payload kind does not match the record status");
+            Metrics.Request(IdempotencyOutcomes.Corrupt, scope.Operation, scope.PolicyName);
+            throw new IdempotencyRecordCorruptException(storeKey, $"a {existing.Status} record holds a payload of kind {kind}.");
+        }
+
         if (existing.Status == IdempotencyRecordStatus.Failed)
         {
             var failure = StoredFailure.Deserialize(storeKey, body.Span);

@@ -15,6 +15,12 @@ internal sealed partial class IdempotencyEngine
                 return new IdempotencyResult<T>(claim.GetReplayValue<T>(), IdempotencyOutcome.Replayed);
             }
 
+            if (claim.Status == IdempotencyClaimStatus.Acquired && Serializer is JsonIdempotencySerializer json)
+            {
+                // A type the configured JsonSerializerContext does not know fails here, before the work runs, not after.
+                json.EnsureSupported<T>();
+            }
+
             T value;
             try
             {
@@ -29,8 +35,21 @@ internal sealed partial class IdempotencyEngine
             if (claim.Status == IdempotencyClaimStatus.Acquired)
             {
                 var buffer = new ArrayBufferWriter<byte>();
-                Serializer.Serialize(buffer, value);
-                await claim.CompleteAfterRunAsync(PayloadKind.Value, buffer.WrittenMemory).ConfigureAwait(false);
+                Exception? serializationFailure = null;
+                try
+                {
+                    Serializer.Serialize(buffer, value);
+                }
+                catch (Exception ex)
+                {
+                    serializationFailure = ex;
+                }
+
+                // The work has run: a result that cannot be serialized is handled like one the store refused, so the
+                // caller still gets it and a retry is told rather than running the work again.
+                await (serializationFailure is null
+                    ? claim.CompleteAfterRunAsync(PayloadKind.Value, buffer.WrittenMemory)
+                    : claim.ResultNotStoredAfterRunAsync(serializationFailure)).ConfigureAwait(false);
             }
 
             return new IdempotencyResult<T>(value, claim.Outcome);

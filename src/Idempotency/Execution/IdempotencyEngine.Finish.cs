@@ -162,9 +162,15 @@ internal sealed partial class IdempotencyEngine
         }
         catch (IdempotencyStoreUnavailableException ex)
         {
-            Log.CompletionFailed(_logger, ex, scope.Operation, scope.StoreKey!);
-            await FailOrReleaseAsync(claim, scope with { Policy = ResultNotStoredPolicy(scope.Policy) }, new IdempotencyResultNotStoredException(ex), CancellationToken.None).ConfigureAwait(false);
+            await ResultNotStoredAsync(claim, scope, ex).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The work ran but its result could not be stored or serialized: mark the key failed, never throw.</summary>
+    public async ValueTask ResultNotStoredAsync(IdempotencyClaim claim, ExecutionScope scope, Exception failure)
+    {
+        Log.CompletionFailed(_logger, failure, scope.Operation, scope.StoreKey!);
+        await FailOrReleaseAsync(claim, scope with { Policy = ResultNotStoredPolicy(scope.Policy) }, new IdempotencyResultNotStoredException(failure), CancellationToken.None).ConfigureAwait(false);
     }
 
     private static IdempotencyPolicy ResultNotStoredPolicy(IdempotencyPolicy policy)

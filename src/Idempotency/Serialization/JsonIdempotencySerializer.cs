@@ -30,5 +30,8 @@ public sealed class JsonIdempotencySerializer(JsonSerializerOptions options) : I
     /// <inheritdoc />
     public T Deserialize<T>(ReadOnlySpan<byte> source) => JsonSerializer.Deserialize(source, TypeInfo<T>())!;
 
+    /// <summary>Throws when the configured metadata (for example a <c>JsonSerializerContext</c>) cannot serialize <typeparamref name="T"/>.</summary>
+    internal void EnsureSupported<T>() => _ = TypeInfo<T>();
+
     private JsonTypeInfo<T> TypeInfo<T>() => (JsonTypeInfo<T>)_options.GetTypeInfo(typeof(T));
 }

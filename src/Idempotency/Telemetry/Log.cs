@@ -32,7 +32,7 @@ internal static partial class Log
     [LoggerMessage(8, LogLevel.Error, "Releasing {StoreKey} after a failure of {Operation} failed; a retry is blocked until the lease expires", EventName = "ReleaseFailed")]
     public static partial void ReleaseFailed(ILogger logger, Exception exception, string operation, string storeKey);
 
-    [LoggerMessage(9, LogLevel.Error, "Storing the result of {Operation} at {StoreKey} failed; the key stays in progress until its lease expires", EventName = "CompletionFailed")]
+    [LoggerMessage(9, LogLevel.Error, "Storing the result of {Operation} at {StoreKey} failed; marking the key failed so a retry is told instead of running again (if that fails too, the key stays in progress until its lease expires)", EventName = "CompletionFailed")]
     public static partial void CompletionFailed(ILogger logger, Exception exception, string operation, string storeKey);
 
     [LoggerMessage(10, LogLevel.Warning, "Renewing the lease of {StoreKey} failed; retrying at the next tick", EventName = "RenewalFailed")]
