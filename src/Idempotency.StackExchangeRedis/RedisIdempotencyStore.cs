@@ -16,6 +16,9 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore
     private readonly RedisScript _renew = new(RedisScripts.Renew);
     private readonly RedisScript _release = new(RedisScripts.Release);
 
+    // Cleared for good when the server rejects SET with both NX and GET (before Redis 7.0).
+    private volatile bool _setIfAbsentAndGet = true;
+
     /// <summary>Initializes a new instance of the <see cref="RedisIdempotencyStore"/> class.</summary>
     /// <param name="multiplexer">The connection to Redis, owned (and disposed) by the caller.</param>
     /// <param name="options">The store options; defaults when <see langword="null"/>.</param>
@@ -35,35 +38,55 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// One round trip: <c>SET key value NX PX ttl GET</c> takes an absent key or returns the value that holds it. Only
+    /// when that value is a dead record Redis still keeps (an expired lease after a crash, a retryable failure, a record
+    /// expired by the caller's clock before Redis' own expiry) does a second round trip, the claim script, take it over
+    /// atomically. Servers older than Redis 7.0 (no <c>NX</c> with <c>GET</c>) get the claim script every time.
+    /// </remarks>
     public async ValueTask<IdempotencyClaimResult> ClaimAsync(IdempotencyClaimRequest request, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var value = RedisRecordFormat.EncodeClaim(request);
-        RedisResult result;
-        try
+        var key = RedisKeyOf(request.Key);
+        var nativeTtl = RedisRecordFormat.NativeTtlMilliseconds(request.Ttl);
+        if (_setIfAbsentAndGet)
         {
-            result = await _claim.EvaluateAsync(
-                _database,
-                [RedisKeyOf(request.Key)],
-                [request.Now.ToUnixTimeMilliseconds(), value, RedisRecordFormat.NativeTtlMilliseconds(request.Ttl)]).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (RedisFailures.IsBackendFailure(ex))
-        {
-            throw RedisFailures.Unavailable(ex, "claim");
-        }
-
-        if (result.Resp2Type == ResultType.Integer)
-        {
-            return (long)result switch
+            RedisValue previous;
+            try
             {
-                RedisScripts.Done => IdempotencyClaimResult.Acquired,
-                RedisScripts.WrongType => throw RedisFailures.WrongType(request.Key),
-                _ => throw RedisFailures.Unreadable(request.Key),
-            };
+                previous = await _database.StringSetAndGetAsync(key, value, TimeSpan.FromMilliseconds(nativeTtl), keepTtl: false, When.NotExists).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (RedisFailures.IsWrongType(ex))
+            {
+                throw RedisFailures.WrongType(request.Key);
+            }
+            catch (RedisServerException ex) when (ex.Message.Contains("syntax error", StringComparison.OrdinalIgnoreCase))
+            {
+                _setIfAbsentAndGet = false;
+                previous = RedisValue.Null;
+            }
+            catch (Exception ex) when (RedisFailures.IsBackendFailure(ex))
+            {
+                throw RedisFailures.Unavailable(ex, "claim");
+            }
+
+            if (_setIfAbsentAndGet)
+            {
+                if (previous.IsNull)
+                {
+                    return IdempotencyClaimResult.Acquired;
+                }
+
+                var held = RedisRecordFormat.Decode(request.Key, (byte[])previous!);
+                if (held.BlocksClaim(request.Now))
+                {
+                    return IdempotencyClaimResult.Held(held);
+                }
+            }
         }
 
-        var existing = (byte[]?)result ?? throw RedisFailures.Unreadable(request.Key);
-        return IdempotencyClaimResult.Held(RedisRecordFormat.Decode(request.Key, existing));
+        return await ClaimWithScriptAsync(request, key, value, nativeTtl).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -127,6 +150,42 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore
     /// <remarks>Redis drops records itself (native expiry), so there is nothing to purge: always 0.</remarks>
     public ValueTask<int> PurgeAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) => ValueTask.FromResult(0);
 
+    // Takes over a dead record (or claims on servers without SET NX GET): the script re-checks liveness atomically.
+    private async ValueTask<IdempotencyClaimResult> ClaimWithScriptAsync(IdempotencyClaimRequest request, RedisKey key, byte[] value, long nativeTtl)
+    {
+        RedisKey[] keys = [key];
+        RedisValue[] values = [request.Now.ToUnixTimeMilliseconds(), value, nativeTtl];
+        RedisResult result;
+        try
+        {
+            try
+            {
+                result = await _claim.EvaluateAsync(_database, keys, values).ConfigureAwait(false);
+            }
+            catch (RedisServerException ex) when (RedisScript.IsNoScript(ex))
+            {
+                result = await _claim.ReloadAsync(_database, keys, values).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (RedisFailures.IsBackendFailure(ex))
+        {
+            throw RedisFailures.Unavailable(ex, "claim");
+        }
+
+        if (result.Resp2Type == ResultType.Integer)
+        {
+            return (long)result switch
+            {
+                RedisScripts.Done => IdempotencyClaimResult.Acquired,
+                RedisScripts.WrongType => throw RedisFailures.WrongType(request.Key),
+                _ => throw RedisFailures.Unreadable(request.Key),
+            };
+        }
+
+        var existing = (byte[]?)result ?? throw RedisFailures.Unreadable(request.Key);
+        return IdempotencyClaimResult.Held(RedisRecordFormat.Decode(request.Key, existing));
+    }
+
     private ValueTask<bool> FinishAsync(string key, string ownerToken, IdempotencyRecordStatus status, int flags, ReadOnlyMemory<byte> payload, DateTimeOffset now, TimeSpan ttl, string operation, CancellationToken cancellationToken) =>
         OwnedAsync(_finish, operation, key,
         [
@@ -142,10 +201,18 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore
     private async ValueTask<bool> OwnedAsync(RedisScript script, string operation, string key, RedisValue[] values, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        RedisKey[] keys = [RedisKeyOf(key)];
         RedisResult result;
         try
         {
-            result = await script.EvaluateAsync(_database, [RedisKeyOf(key)], values).ConfigureAwait(false);
+            try
+            {
+                result = await script.EvaluateAsync(_database, keys, values).ConfigureAwait(false);
+            }
+            catch (RedisServerException ex) when (RedisScript.IsNoScript(ex))
+            {
+                result = await script.ReloadAsync(_database, keys, values).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (RedisFailures.IsBackendFailure(ex))
         {

@@ -5,10 +5,14 @@ using StackExchange.Redis;
 namespace Idempotency.StackExchangeRedis;
 
 /// <summary>
-/// One Lua script, called by its SHA-1 (EVALSHA) once the server knows it. The first call, and the first call after the
-/// server lost its script cache (restart, failover, SCRIPT FLUSH: the server answers NOSCRIPT), sends the text (EVAL),
-/// which loads it again; no call ever fails because of the cache.
+/// One Lua script, called by its SHA-1 (EVALSHA) once the server knows it. The first call sends the text (EVAL), which
+/// loads it; when the server has lost its script cache (restart, failover, SCRIPT FLUSH) it answers NOSCRIPT and the
+/// caller sends the text again with <see cref="ReloadAsync"/>, so no call ever fails because of the cache.
 /// </summary>
+/// <remarks>
+/// <see cref="EvaluateAsync"/> is not an async method: the store awaits the driver's task directly, one state machine
+/// fewer on the hot path.
+/// </remarks>
 internal sealed class RedisScript
 {
     private readonly string _text;
@@ -25,20 +29,19 @@ internal sealed class RedisScript
 #pragma warning restore CA5350
     }
 
-    public async Task<RedisResult> EvaluateAsync(IDatabaseAsync database, RedisKey[] keys, RedisValue[] values)
-    {
-        if (_loaded)
-        {
-            try
-            {
-                return await database.ScriptEvaluateAsync(_hash, keys, values).ConfigureAwait(false);
-            }
-            catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
-            {
-                _loaded = false;
-            }
-        }
+    public static bool IsNoScript(RedisServerException exception) => exception.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal);
 
+    public Task<RedisResult> EvaluateAsync(IDatabaseAsync database, RedisKey[] keys, RedisValue[] values) =>
+        _loaded ? database.ScriptEvaluateAsync(_hash, keys, values) : LoadAsync(database, keys, values);
+
+    public Task<RedisResult> ReloadAsync(IDatabaseAsync database, RedisKey[] keys, RedisValue[] values)
+    {
+        _loaded = false;
+        return LoadAsync(database, keys, values);
+    }
+
+    private async Task<RedisResult> LoadAsync(IDatabaseAsync database, RedisKey[] keys, RedisValue[] values)
+    {
         var result = await database.ScriptEvaluateAsync(_text, keys, values).ConfigureAwait(false);
         _loaded = true;
         return result;

@@ -25,8 +25,9 @@ public sealed class RedisStoreRoundTripTests(RedisFixture redis)
         var replayCommands = await CommandCounter.RecordAsync(redis.Multiplexer, async () =>
             replay = await executor.ExecuteAsync(new IdempotencyRequest("orders", "key-1"), Handler, CancellationToken.None));
 
-        Assert.Equal(["EVALSHA", "EVALSHA"], firstCommands);
-        Assert.Equal(["EVALSHA"], replayCommands);
+        // Claim: SET NX GET (takes the key, or returns the record holding it); complete: the owner-guarded script.
+        Assert.Equal(["SET", "EVALSHA"], firstCommands);
+        Assert.Equal(["SET"], replayCommands);
         Assert.Equal(IdempotencyOutcome.Executed, first.Outcome);
         Assert.Equal(IdempotencyOutcome.Replayed, replay.Outcome);
         Assert.Equal("result", replay.Value);
@@ -54,7 +55,27 @@ public sealed class RedisStoreRoundTripTests(RedisFixture redis)
         Assert.Equal(2, runs);
         Assert.Equal(2, replay.Value);
 
-        // claim: EVALSHA answered NOSCRIPT, then EVAL; complete: the same (its script was flushed too).
-        Assert.Equal(["EVALSHA", "EVAL", "EVALSHA", "EVAL"], commands);
+        // Claim needs no script; complete: EVALSHA answered NOSCRIPT, then EVAL reloaded it.
+        Assert.Equal(["SET", "EVALSHA", "EVAL"], commands);
+    }
+
+    [Fact]
+    public async Task ClaimAsync_DeadRecordStillInRedis_TakesOverWithClaimScript()
+    {
+        var store = redis.CreateStore(out _);
+        var now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await store.ClaimAsync(new IdempotencyClaimRequest("k", "crashed-owner", "fp", now, TimeSpan.FromSeconds(30), TimeSpan.FromHours(1)), CancellationToken.None);
+
+        // The first owner crashed: its lease is over by the caller's clock, while Redis still holds the record.
+        IdempotencyClaimResult takeover = default;
+        var commands = await CommandCounter.RecordAsync(redis.Multiplexer, async () =>
+            takeover = await store.ClaimAsync(new IdempotencyClaimRequest("k", "new-owner", "fp", now.AddSeconds(31), TimeSpan.FromSeconds(30), TimeSpan.FromHours(1)), CancellationToken.None));
+        var record = await store.GetAsync("k", now.AddSeconds(31), CancellationToken.None);
+
+        Assert.True(takeover.IsAcquired);
+        Assert.Equal("new-owner", record!.OwnerToken);
+        // SET NX GET returned the dead record; the claim script (sent as text: its first use here) took it over.
+        Assert.Equal(["SET", "EVAL"], commands);
+        Assert.False(await store.CompleteAsync("k", "crashed-owner", new byte[] { 1 }, now.AddSeconds(32), TimeSpan.FromHours(1), CancellationToken.None));
     }
 }
