@@ -1,8 +1,10 @@
 namespace Idempotency.Testing;
 
 /// <summary>
-/// A store that forwards every call to an inner store through one overridable hook, the base of the test fakes
-/// (<see cref="CountingIdempotencyStore"/>, <see cref="FaultInjectingIdempotencyStore"/>) and of your own decorators.
+/// A store that forwards every call to an inner store, the base of the test fakes (<see cref="CountingIdempotencyStore"/>,
+/// <see cref="FaultInjectingIdempotencyStore"/>) and of your own decorators. Every call goes through
+/// <see cref="InvokeAsync{T}"/>, one hook for behaviour common to all operations; override an operation's method to see
+/// its arguments.
 /// Decorators stack: <c>new CountingIdempotencyStore(new FaultInjectingIdempotencyStore(new InMemoryIdempotencyStore()))</c>.
 /// </summary>
 public abstract class DelegatingIdempotencyStore : IIdempotencyStore, IIdempotencyStoreStatistics
@@ -19,40 +21,40 @@ public abstract class DelegatingIdempotencyStore : IIdempotencyStore, IIdempoten
     public IIdempotencyStore InnerStore { get; }
 
     /// <inheritdoc />
-    public ValueTask<IdempotencyClaimResult> ClaimAsync(IdempotencyClaimRequest request, CancellationToken cancellationToken) =>
+    public virtual ValueTask<IdempotencyClaimResult> ClaimAsync(IdempotencyClaimRequest request, CancellationToken cancellationToken) =>
         InvokeAsync(IdempotencyStoreOperation.Claim, () => InnerStore.ClaimAsync(request, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask<bool> CompleteAsync(string key, string ownerToken, ReadOnlyMemory<byte> payload, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken) =>
+    public virtual ValueTask<bool> CompleteAsync(string key, string ownerToken, ReadOnlyMemory<byte> payload, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken) =>
         InvokeAsync(IdempotencyStoreOperation.Complete, () => InnerStore.CompleteAsync(key, ownerToken, payload, now, ttl, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask<bool> FailAsync(string key, string ownerToken, ReadOnlyMemory<byte> payload, bool retryable, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken) =>
+    public virtual ValueTask<bool> FailAsync(string key, string ownerToken, ReadOnlyMemory<byte> payload, bool retryable, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken) =>
         InvokeAsync(IdempotencyStoreOperation.Fail, () => InnerStore.FailAsync(key, ownerToken, payload, retryable, now, ttl, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask<bool> ReleaseAsync(string key, string ownerToken, CancellationToken cancellationToken) =>
+    public virtual ValueTask<bool> ReleaseAsync(string key, string ownerToken, CancellationToken cancellationToken) =>
         InvokeAsync(IdempotencyStoreOperation.Release, () => InnerStore.ReleaseAsync(key, ownerToken, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask<bool> RenewAsync(string key, string ownerToken, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
+    public virtual ValueTask<bool> RenewAsync(string key, string ownerToken, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
         InvokeAsync(IdempotencyStoreOperation.Renew, () => InnerStore.RenewAsync(key, ownerToken, now, lease, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask<IdempotencyRecord?> GetAsync(string key, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public virtual ValueTask<IdempotencyRecord?> GetAsync(string key, DateTimeOffset now, CancellationToken cancellationToken) =>
         InvokeAsync(IdempotencyStoreOperation.Get, () => InnerStore.GetAsync(key, now, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken) =>
+    public virtual ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken) =>
         InvokeAsync(IdempotencyStoreOperation.Delete, () => InnerStore.DeleteAsync(key, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask<int> PurgeAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
+    public virtual ValueTask<int> PurgeAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
         InvokeAsync(IdempotencyStoreOperation.Purge, () => InnerStore.PurgeAsync(now, batchSize, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
     /// <exception cref="NotSupportedException">The inner store cannot count its records.</exception>
-    public ValueTask<IReadOnlyDictionary<IdempotencyRecordStatus, long>> CountByStatusAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+    public virtual ValueTask<IReadOnlyDictionary<IdempotencyRecordStatus, long>> CountByStatusAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         InnerStore is IIdempotencyStoreStatistics statistics
             ? InvokeAsync(IdempotencyStoreOperation.CountByStatus, () => statistics.CountByStatusAsync(now, cancellationToken), cancellationToken)
             : throw new NotSupportedException($"{InnerStore.GetType().Name} cannot count its records by status.");
