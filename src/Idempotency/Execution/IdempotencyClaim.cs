@@ -128,6 +128,7 @@ public sealed partial class IdempotencyClaim : IAsyncDisposable
     public ValueTask FailAsync(Exception exception, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(exception);
+        _activity?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
         return TryFinish() ? _engine!.FailOrReleaseAsync(this, _scope, exception, cancellationToken) : ValueTask.CompletedTask;
     }
 

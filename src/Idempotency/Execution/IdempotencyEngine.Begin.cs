@@ -24,6 +24,7 @@ internal sealed partial class IdempotencyEngine
         }
         catch (Exception ex)
         {
+            activity?.SetTag(IdempotencyTelemetry.OutcomeTag, OutcomeOf(ex));
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             activity?.Dispose();
             throw;
@@ -146,6 +147,18 @@ internal sealed partial class IdempotencyEngine
             throw;
         }
     }
+
+    // The span of a rejected request carries the same outcome as the requests counter.
+    private static string? OutcomeOf(Exception exception) => exception switch
+    {
+        IdempotencyKeyReusedException => IdempotencyOutcomes.KeyReused,
+        IdempotencyRequestInProgressException => IdempotencyOutcomes.InProgress,
+        IdempotencyKeyMissingException => IdempotencyOutcomes.KeyMissing,
+        IdempotencyStoreUnavailableException => IdempotencyOutcomes.StoreUnavailable,
+        IdempotencyPreviouslyFailedException => IdempotencyOutcomes.PreviouslyFailed,
+        IdempotencyRecordCorruptException => IdempotencyOutcomes.Corrupt,
+        _ => null,
+    };
 
     private IdempotencyClaim Finish(IdempotencyClaim claim, ExecutionScope scope, string outcome)
     {

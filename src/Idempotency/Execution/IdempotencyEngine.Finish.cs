@@ -21,6 +21,7 @@ internal sealed partial class IdempotencyEngine
             }
 
             claim.RecordDuration(IdempotencyOutcomes.LeaseLost);
+            claim.SetActivityOutcome(IdempotencyOutcomes.LeaseLost);
             return false;
         }
 
@@ -42,6 +43,7 @@ internal sealed partial class IdempotencyEngine
         Log.Executed(_logger, scope.Operation, scope.StoreKey!);
         Metrics.Request(IdempotencyOutcomes.Executed, scope.Operation, scope.PolicyName);
         claim.RecordDuration(IdempotencyOutcomes.Executed);
+        claim.SetActivityOutcome(IdempotencyOutcomes.Executed);
         return true;
     }
 

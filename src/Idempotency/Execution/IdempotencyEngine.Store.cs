@@ -17,6 +17,12 @@ internal sealed partial class IdempotencyEngine
             var ttl = scope.Ttl > scope.Policy.Lease ? scope.Ttl : scope.Policy.Lease;
             return await _store.ClaimAsync(new IdempotencyClaimRequest(scope.StoreKey!, scope.OwnerToken, scope.Fingerprint, now, scope.Policy.Lease, ttl), cancellationToken).ConfigureAwait(false);
         }
+        catch (IdempotencyRecordCorruptException ex)
+        {
+            Log.CorruptRecord(_logger, scope.StoreKey!, ex.Reason);
+            Metrics.Request(IdempotencyOutcomes.Corrupt, scope.Operation, scope.PolicyName);
+            throw;
+        }
         catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
         {
             failed = true;
