@@ -1,3 +1,4 @@
+using Idempotency;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 
@@ -37,6 +38,8 @@ public static class OrdersApp
             .AddConfiguredStore(builder.Configuration)
             .AddHttpIdempotency();
 
+        builder.Services.AddHealthChecks().AddCheck<IdempotencyStoreHealthCheck>("idempotency-store");
+
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -45,6 +48,7 @@ public static class OrdersApp
         app.UseAuthentication();
         app.UseIdempotency();
         app.MapOrdersEndpoints();
+        app.MapHealthChecks("/health");
         return app;
     }
 }

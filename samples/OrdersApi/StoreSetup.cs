@@ -1,3 +1,4 @@
+using Npgsql;
 using StackExchange.Redis;
 
 namespace OrdersApi;
@@ -16,6 +17,12 @@ internal static class StoreSetup
                 var redis = Required(configuration, "Redis");
                 builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis));
                 return builder.AddRedisStore();
+            case "postgres":
+                var postgres = Required(configuration, "Postgres");
+                builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(postgres));
+
+                // The sample creates its table at start-up; production apps usually run the shipped script instead.
+                return builder.AddNpgsqlStore(options => options.CreateTableOnStartup = true);
             default:
                 throw new InvalidOperationException($"Idempotency:Store is '{store}'; use memory, redis or postgres.");
         }
