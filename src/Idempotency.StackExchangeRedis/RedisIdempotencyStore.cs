@@ -3,9 +3,10 @@ using StackExchange.Redis;
 namespace Idempotency.StackExchangeRedis;
 
 /// <summary>
-/// An idempotency store on Redis: one string key per record, one Lua script call per operation (the claim returns the
-/// live record in the same round trip), native expiry for clean-up while the caller's clock decides liveness.
-/// Works unchanged on Redis Cluster. The multiplexer is owned by the application, not by the store.
+/// An idempotency store on Redis: one string key per record and one command per operation — the claim is a
+/// <c>SET NX GET</c> that returns the live record in the same round trip, the owner-guarded operations are Lua scripts —
+/// with native expiry for clean-up while the caller's clock decides liveness. Works unchanged on Redis Cluster.
+/// The multiplexer is owned by the application, not by the store.
 /// </summary>
 public sealed class RedisIdempotencyStore : IIdempotencyStore
 {
@@ -78,7 +79,7 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore
                     return IdempotencyClaimResult.Acquired;
                 }
 
-                var held = RedisRecordFormat.Decode(request.Key, (byte[])previous!);
+                var held = RedisRecordFormat.Decode(request.Key, (ReadOnlyMemory<byte>)previous);
                 if (held.BlocksClaim(request.Now))
                 {
                     return IdempotencyClaimResult.Held(held);
@@ -128,7 +129,7 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore
             return null;
         }
 
-        var record = RedisRecordFormat.Decode(key, (byte[])value!);
+        var record = RedisRecordFormat.Decode(key, (ReadOnlyMemory<byte>)value);
         return now < record.ExpiresAt ? record : null;
     }
 

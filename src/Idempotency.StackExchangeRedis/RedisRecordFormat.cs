@@ -54,9 +54,9 @@ internal static class RedisRecordFormat
     /// <summary>Reads a stored value; throws <see cref="IdempotencyRecordCorruptException"/> for anything else.</summary>
     /// <param name="key">The store key (without the instance prefix), for the record and the error.</param>
     /// <param name="value">The whole Redis value; the record's payload is a slice of it, not a copy.</param>
-    public static IdempotencyRecord Decode(string key, byte[] value)
+    public static IdempotencyRecord Decode(string key, ReadOnlyMemory<byte> value)
     {
-        var span = value.AsSpan();
+        var span = value.Span;
         if (span.Length < HeaderLength)
         {
             throw Corrupt(key, $"the value is {span.Length} bytes, shorter than the {HeaderLength}-byte record header; it was not written by this store");
@@ -92,7 +92,7 @@ internal static class RedisRecordFormat
                 ExpiresAt = ReadTime(span[19..]),
                 OwnerToken = StrictUtf8.GetString(span.Slice(HeaderLength, ownerLength)),
                 Fingerprint = StrictUtf8.GetString(span.Slice(HeaderLength + ownerLength, fingerprintLength)),
-                Payload = value.AsMemory(payloadStart),
+                Payload = value[payloadStart..],
             };
         }
         catch (ArgumentOutOfRangeException ex)

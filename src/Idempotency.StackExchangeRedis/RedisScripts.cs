@@ -1,8 +1,9 @@
 namespace Idempotency.StackExchangeRedis;
 
 /// <summary>
-/// The Lua scripts, one per store operation (complete and fail share one, the status being an argument). Each touches
-/// exactly one key, so they run unchanged on Redis Cluster. They parse the value layout of <see cref="RedisRecordFormat"/>.
+/// The Lua scripts: the owner-guarded operations (complete and fail share one, the status being an argument), and the
+/// claim for the cases a plain <c>SET NX GET</c> cannot settle (taking over a dead record, servers before Redis 7.0).
+/// Each touches exactly one key, so they run unchanged on Redis Cluster. They parse the layout of <see cref="RedisRecordFormat"/>.
 /// </summary>
 /// <remarks>
 /// Answers: <c>1</c> done, <c>0</c> lease lost (absent, not in progress, or another owner), <c>-1</c> the value is not a

@@ -41,9 +41,15 @@ internal sealed class RedisBenchmarkServer : IAsyncDisposable
         options.DefaultPolicy.Ttl = Ttl;
         bench.Executor = IdempotencyExecutor.Create(options, new RedisIdempotencyStore(bench.Multiplexer));
 
+        bench._guardedSetHash = await bench.Multiplexer.GetServer(bench.Multiplexer.GetEndPoints()[0]).ScriptLoadAsync(GuardedSetScript);
         await bench.CheckRoundTripsAsync();
         return bench;
     }
+
+    // The least a correct hand-rolled completion does: replace the claim only if it is still ours, in one script call.
+    private const string GuardedSetScript = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end return 0";
+
+    private byte[] _guardedSetHash = null!;
 
     public static IdempotencyRequest Request(string key) => new(Operation, key);
 
@@ -65,6 +71,22 @@ internal sealed class RedisBenchmarkServer : IAsyncDisposable
         var result = Result;
         await Database.StringSetAsync(key, JsonSerializer.SerializeToUtf8Bytes(result), Ttl);
         return result;
+    }
+
+    /// <summary>
+    /// The floor of an owner-guarded first execution: claim (SET NX), then store the result with a minimal
+    /// compare-and-set script (EVALSHA), which is what a correct completion costs at the least.
+    /// </summary>
+    public async Task<Order> FloorGuardedFirstExecutionAsync(string key)
+    {
+        if (!await Database.StringSetAsync(key, FloorClaimValue, Ttl, When.NotExists))
+        {
+            throw new InvalidOperationException("The floor key was taken.");
+        }
+
+        var result = Result;
+        var stored = await Database.ScriptEvaluateAsync(_guardedSetHash, [key], [FloorClaimValue, JsonSerializer.SerializeToUtf8Bytes(result), (long)Ttl.TotalMilliseconds]);
+        return stored.IsNull ? throw new InvalidOperationException("The guarded set did not happen.") : result;
     }
 
     /// <summary>The raw floor of a replay: one GET and the deserialization of the stored result.</summary>
@@ -93,6 +115,7 @@ internal sealed class RedisBenchmarkServer : IAsyncDisposable
         }
 
         await FloorFirstExecutionAsync("floor:check");
+        await FloorGuardedFirstExecutionAsync("floor:guarded-check");
         if (await FloorReplayAsync("floor:check") != Result)
         {
             throw new InvalidOperationException("The raw floor does not round-trip; refusing to measure.");

@@ -9,7 +9,6 @@ namespace Idempotency.Benchmarks.Redis;
 /// records. Compare each method's Mean across the two <see cref="LiveRecords"/> values; Ratio still compares with the floor.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 8)]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory, BenchmarkLogicalGroupRule.ByParams)]
 [CategoriesColumn]
 public class RedisScaleBenchmarks

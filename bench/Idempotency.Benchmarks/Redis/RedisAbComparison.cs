@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Idempotency.Benchmarks.Redis;
+
+/// <summary>
+/// A cross-check of <see cref="RedisThroughputBenchmarks"/> that is robust to a busy machine: the raw floor and the
+/// library run in alternating batches of 2 048 operations (order flipped every round), so slow drifts of the machine's
+/// load hit both equally, and the throughput ratio is the ratio of their summed times. It also splits the library's
+/// cost into the store alone (claim/complete straight on <see cref="StackExchangeRedis.RedisIdempotencyStore"/>) and the engine on top.
+/// </summary>
+/// <remarks>Run: <c>RedisAbComparison.RunAsync(callers: 64, rounds: 20)</c> (see bench/README.md).</remarks>
+public static class RedisAbComparison
+{
+    private const int Batch = 2048;
+    private const int ReplayKeys = 1024;
+    private const string Owner = "0123456789abcdef0123456789abcdef";
+
+    public static async Task<IReadOnlyList<string>> RunAsync(int callers, int rounds, TextWriter output)
+    {
+        await using var redis = await RedisBenchmarkServer.StartAsync();
+        var store = new StackExchangeRedis.RedisIdempotencyStore(redis.Multiplexer);
+        var libraryKeys = Enumerable.Range(0, ReplayKeys).Select(i => $"ab-replay-{i}").ToArray();
+        var floorKeys = Enumerable.Range(0, ReplayKeys).Select(i => $"floor:ab-replay-{i}").ToArray();
+        var storeKeys = libraryKeys.Select(RedisBenchmarkServer.StoreKeyOf).ToArray();
+        for (var i = 0; i < ReplayKeys; i++)
+        {
+            await redis.LibraryAsync(libraryKeys[i]);
+            await redis.FloorFirstExecutionAsync(floorKeys[i]);
+        }
+
+        var next = 0L;
+        var ttl = RedisBenchmarkServer.Ttl;
+        async Task StoreFirstAsync(string key)
+        {
+            var now = DateTimeOffset.UtcNow;
+            await store.ClaimAsync(new IdempotencyClaimRequest(key, Owner, string.Empty, now, TimeSpan.FromMinutes(1), ttl), CancellationToken.None);
+            await store.CompleteAsync(key, Owner, JsonSerializer.SerializeToUtf8Bytes(RedisBenchmarkServer.Result), now, ttl, CancellationToken.None);
+        }
+
+        async Task StoreReplayAsync(string key)
+        {
+            var claim = await store.ClaimAsync(new IdempotencyClaimRequest(key, Owner, string.Empty, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1), ttl), CancellationToken.None);
+
+            // Skips the engine's 3-byte payload header, as the engine does before deserializing.
+            JsonSerializer.Deserialize<RedisBenchmarkServer.Order>(claim.Existing!.Payload.Span[3..]);
+        }
+
+        var lines = new List<string>
+        {
+            await CompareAsync("first: floor vs library", callers, rounds, _ => redis.FloorFirstExecutionAsync("floor:ab" + Interlocked.Increment(ref next)), _ => redis.LibraryAsync("ab" + Interlocked.Increment(ref next))),
+            await CompareAsync("first: guarded floor vs library", callers, rounds, _ => redis.FloorGuardedFirstExecutionAsync("floor:ab" + Interlocked.Increment(ref next)), _ => redis.LibraryAsync("ab" + Interlocked.Increment(ref next))),
+            await CompareAsync("first: floor vs store alone", callers, rounds, _ => redis.FloorFirstExecutionAsync("floor:ab" + Interlocked.Increment(ref next)), _ => StoreFirstAsync("store:ab" + Interlocked.Increment(ref next))),
+            await CompareAsync("replay: floor vs library", callers, rounds, i => redis.FloorReplayAsync(floorKeys[i % ReplayKeys]), i => redis.LibraryAsync(libraryKeys[i % ReplayKeys])),
+            await CompareAsync("replay: floor vs store alone", callers, rounds, i => redis.FloorReplayAsync(floorKeys[i % ReplayKeys]), i => StoreReplayAsync(storeKeys[i % ReplayKeys])),
+        };
+        foreach (var line in lines)
+        {
+            output.WriteLine(line);
+        }
+
+        return lines;
+    }
+
+    private static async Task<string> CompareAsync(string name, int callers, int rounds, Func<int, Task> floor, Func<int, Task> library)
+    {
+        await Concurrently.RunAsync(callers, Batch, floor, static (operation, i) => operation(i));
+        await Concurrently.RunAsync(callers, Batch, library, static (operation, i) => operation(i));
+        var floorTime = TimeSpan.Zero;
+        var libraryTime = TimeSpan.Zero;
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var libraryTurn in round % 2 == 0 ? new[] { false, true } : [true, false])
+            {
+                var started = Stopwatch.GetTimestamp();
+                await Concurrently.RunAsync(callers, Batch, libraryTurn ? library : floor, static (operation, i) => operation(i));
+                var elapsed = Stopwatch.GetElapsedTime(started);
+                if (libraryTurn)
+                {
+                    libraryTime += elapsed;
+                }
+                else
+                {
+                    floorTime += elapsed;
+                }
+            }
+        }
+
+        var operations = (double)rounds * Batch;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"| {name} | {callers} | {operations / floorTime.TotalSeconds:F0} | {operations / libraryTime.TotalSeconds:F0} | {floorTime / libraryTime:F2} |");
+    }
+}
