@@ -1,3 +1,5 @@
+using Idempotency.Testing;
+
 namespace Idempotency.Tests.Execution;
 
 // The manual claim API (BeginAsync), used by integrations that cannot wrap their work in a delegate.
@@ -71,7 +73,7 @@ public sealed class ManualClaimTests
     {
         using var harness = new EngineHarness(o => o.DefaultPolicy.RememberFailure = _ => true);
         await using var claim = await harness.Executor.BeginAsync(Request, CancellationToken.None);
-        harness.Faults.ThrowUnavailable(Testing.IdempotencyStoreOperation.Fail);
+        harness.Faults.ThrowUnavailable(IdempotencyStoreOperation.Fail);
 
         await claim.FailAsync(new InvalidOperationException("x"), CancellationToken.None);
     }
