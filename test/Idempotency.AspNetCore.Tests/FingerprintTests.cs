@@ -87,6 +87,23 @@ public sealed class FingerprintTests
     }
 
     [Fact]
+    public async Task Transfers_JmesPathSelectorFingerprint_PlugsIntoTheHook()
+    {
+        // The snippet of docs/http.md: Idempotency.JmesPath plugs in without the middleware depending on it.
+        var amounts = new Idempotency.JmesPath.JmesPathKeySelector(keyExpression: "@", fingerprintExpression: "[amount, currency]");
+        await using var app = await StartAsync(o =>
+            o.BodyFingerprintSelector = (context, body) => ValueTask.FromResult(amounts.Select(body.Span).Fingerprint ?? ""));
+
+        await app.SendAsync(Requests.Post("/transfers", "k1", """{"amount":10,"currency":"EUR","note":"a"}"""));
+        var sameFields = await app.SendAsync(Requests.Post("/transfers", "k1", """{"note":"b","currency":"EUR","amount":10.0}"""));
+        var otherCurrency = await app.SendAsync(Requests.Post("/transfers", "k1", """{"amount":10,"currency":"USD","note":"a"}"""));
+
+        Assert.True(sameFields.IsReplay);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, otherCurrency.Status);
+        Assert.Equal(1, app.Runs["transfers"]);
+    }
+
+    [Fact]
     public async Task Transfers_IgnoredBody_OnlyRequestLineAndContentTypeCount()
     {
         await using var app = await StartAsync(o => o.BodyFingerprint = HttpBodyFingerprint.Ignore);

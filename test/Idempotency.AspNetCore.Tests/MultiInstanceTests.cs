@@ -136,6 +136,49 @@ public abstract class MultiInstanceTests
 public sealed class RedisMultiInstanceTests(SharedStoresFixture stores) : MultiInstanceTests
 {
     protected override string[] StoreArgs => ["--Idempotency:Store=redis", $"--ConnectionStrings:Redis={stores.Redis.ConnectionString}"];
+
+    [Fact]
+    public async Task PostOrders_RedisGoesDownAndComesBack_503ThenOneExecution()
+    {
+        await using var app = await SampleHost.StartKestrelAsync(StoreArgs);
+        var key = Requests.NewKey();
+        Assert.Equal(HttpStatusCode.Created, (await Answer.SendAsync(app.Client, Requests.Post("/orders", Requests.NewKey()))).Status);
+
+        await stores.Redis.StopAsync();
+        Answer down;
+        try
+        {
+            down = await Answer.SendAsync(app.Client, Requests.Post("/orders", key));
+        }
+        finally
+        {
+            await stores.Redis.StartAgainAsync();
+        }
+
+        // The client reconnects by itself; until it has, the answer stays 503 and nothing runs.
+        Answer up;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        do
+        {
+            up = await Answer.SendAsync(app.Client, Requests.Post("/orders", key));
+        }
+        while (up.Status == HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline && await Delay());
+        var replay = await Answer.SendAsync(app.Client, Requests.Post("/orders", key));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, down.Status);
+        Assert.Equal(ProblemTypes.StoreUnavailable, down.ProblemType);
+        Assert.NotNull(down.Header("Retry-After"));
+        Assert.Equal(HttpStatusCode.Created, up.Status);
+        Assert.True(replay.IsReplay);
+        Assert.Equal(up.Body, replay.Body);
+        Assert.Equal((2, 0), await app.GetRunsAsync());
+    }
+
+    private static async Task<bool> Delay()
+    {
+        await Task.Delay(200);
+        return true;
+    }
 }
 
 [Collection(SharedStoresCollection.Name)]

@@ -18,6 +18,9 @@ public sealed class OptOutTests
                 var group = app.MapGroup("/group").RequireIdempotency();
                 group.MapPost("/a", () => Results.Ok(new { run = runs.Ran("group-a") }));
                 group.MapPost("/b", () => Results.Ok(new { run = runs.Ran("group-b") })).DisableIdempotency();
+                var relaxed = app.MapGroup("/relaxed").RequireIdempotency(KeyRequirement.Optional);
+                relaxed.MapPost("/a", () => Results.Ok(new { run = runs.Ran("relaxed-a") }));
+                relaxed.MapPost("/strict", () => Results.Ok(new { run = runs.Ran("relaxed-strict") })).RequireIdempotency(KeyRequirement.Required);
             },
             http);
 
@@ -69,6 +72,19 @@ public sealed class OptOutTests
         Assert.False(disabled.IsReplay);
         Assert.Equal(1, app.Runs["group-a"]);
         Assert.Equal(2, app.Runs["group-b"]);
+    }
+
+    [Fact]
+    public async Task Post_EndpointConvention_OverridesItsGroup()
+    {
+        await using var app = await StartAsync();
+
+        var groupOptional = await app.SendAsync(Requests.Post("/relaxed/a", key: null));
+        var endpointRequired = await app.SendAsync(Requests.Post("/relaxed/strict", key: null));
+
+        Assert.Equal(HttpStatusCode.OK, groupOptional.Status);
+        Assert.Equal(ProblemTypes.KeyMissing, endpointRequired.ProblemType);
+        Assert.Equal(0, app.Runs["relaxed-strict"]);
     }
 
     [Fact]
