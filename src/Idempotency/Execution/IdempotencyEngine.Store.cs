@@ -59,7 +59,8 @@ internal sealed partial class IdempotencyEngine
     private IdempotencyStoreUnavailableException Unavailable(Exception exception, string storeOperation, ExecutionScope scope)
     {
         Log.StoreUnavailable(_logger, exception, storeOperation, scope.Operation);
-        if (storeOperation == "claim")
+        // One request, one outcome: a claim that fails open is counted as fail_open by the caller, not also here.
+        if (storeOperation == "claim" && scope.Policy.StoreFailureMode == StoreFailureMode.FailClosed)
         {
             Metrics.Request(IdempotencyOutcomes.StoreUnavailable, scope.Operation, scope.PolicyName);
         }

@@ -49,7 +49,7 @@ public sealed class MetricsTests
         Assert.Equal(1, harness.CountOutcome("without_key"));
         Assert.Equal(1, harness.CountOutcome("previously_failed"));
         Assert.Equal(1, harness.CountOutcome("in_progress"));
-        Assert.Equal(2, harness.CountOutcome("store_unavailable"));
+        Assert.Equal(1, harness.CountOutcome("store_unavailable"));
         Assert.Equal(1, harness.CountOutcome("fail_open"));
         Assert.Equal(1, harness.CountOutcome("corrupt_record"));
         Assert.All(measurements, m =>
@@ -62,15 +62,19 @@ public sealed class MetricsTests
     }
 
     [Fact]
-    public async Task Requests_FailOpenStillCountsTheUnderlyingStoreFailure()
+    public async Task Requests_FailOpen_CountsOneOutcomePerRequest()
     {
         using var harness = new EngineHarness(o => o.DefaultPolicy.StoreFailureMode = StoreFailureMode.FailOpen);
+        using var durations = new MetricCollector<double>(harness.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), IdempotencyTelemetry.Name, IdempotencyTelemetry.StoreDurationInstrument);
         harness.Faults.ThrowUnavailable(IdempotencyStoreOperation.Claim);
 
         await harness.RunAsync(new IdempotencyRequest("orders", "k1"), () => 1);
 
         Assert.Equal(1, harness.CountOutcome("fail_open"));
-        Assert.Equal(1, harness.CountOutcome("store_unavailable"));
+        Assert.Equal(0, harness.CountOutcome("store_unavailable"));
+        Assert.Equal(1, harness.Requests.GetMeasurementSnapshot().Sum(m => m.Value));
+        // The store failure itself stays visible on the store-call histogram.
+        Assert.Equal("store_unavailable", Assert.Single(durations.GetMeasurementSnapshot()).Tags[IdempotencyTelemetry.ErrorTag]);
     }
 
     [Fact]
