@@ -70,6 +70,48 @@ public sealed class LeaseTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_SlowRenewal_TicksDoNotPileUpCalls()
+    {
+        using var harness = new EngineHarness(o => o.DefaultPolicy.Lease = Lease);
+        await using var first = await BlockedRun.StartAsync(harness, Request, 1);
+        harness.Faults.Delay(IdempotencyStoreOperation.Renew, TimeSpan.FromSeconds(25), times: 1);
+
+        harness.Clock.Advance(Lease / 3); // renewal starts and hangs until t = 35 s
+        harness.Clock.Advance(Lease / 3); // skipped: one renewal at a time
+        harness.Clock.Advance(Lease / 3); // skipped
+        Assert.Equal(1, harness.Calls.Count(IdempotencyStoreOperation.Renew));
+
+        for (var i = 0; i < 10 && harness.Calls.Count(IdempotencyStoreOperation.Renew) < 2; i++)
+        {
+            harness.Clock.Advance(Lease / 3);
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(2, harness.Calls.Count(IdempotencyStoreOperation.Renew));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_CallerCancelsDuringOperation_ReleasesAndRetryRuns()
+    {
+        using var harness = new EngineHarness();
+        using var cancellation = new CancellationTokenSource();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var call = Task.Run(() => harness.Executor.ExecuteAsync(Request, async ct =>
+        {
+            started.SetResult();
+            await Task.Delay(Timeout.InfiniteTimeSpan, ct); // the caller's token reaches the operation
+            return 1;
+        }, cancellation.Token).AsTask());
+        await started.Task.WaitAsync(Waits.Limit);
+
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WithinLimit());
+        var retry = await harness.RunAsync(Request, () => 2);
+        Assert.Equal(IdempotencyOutcome.Executed, retry.Outcome);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_RenewalFailsOnce_KeepsRenewingAndHoldsTheKey()
     {
         using var harness = new EngineHarness(o => o.DefaultPolicy.Lease = Lease);
