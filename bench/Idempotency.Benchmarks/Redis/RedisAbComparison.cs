@@ -10,7 +10,7 @@ namespace Idempotency.Benchmarks.Redis;
 /// load hit both equally, and the throughput ratio is the ratio of their summed times. It also splits the library's
 /// cost into the store alone (claim/complete straight on <see cref="StackExchangeRedis.RedisIdempotencyStore"/>) and the engine on top.
 /// </summary>
-/// <remarks>Run: <c>RedisAbComparison.RunAsync(callers: 64, rounds: 20)</c> (see bench/README.md).</remarks>
+/// <remarks>See bench/README.md, section Redis, for how to run it.</remarks>
 public static class RedisAbComparison
 {
     private const int Batch = 2048;
@@ -54,6 +54,34 @@ public static class RedisAbComparison
             await CompareAsync("first: floor vs store alone", callers, rounds, _ => redis.FloorFirstExecutionAsync("floor:ab" + Interlocked.Increment(ref next)), _ => StoreFirstAsync("store:ab" + Interlocked.Increment(ref next))),
             await CompareAsync("replay: floor vs library", callers, rounds, i => redis.FloorReplayAsync(floorKeys[i % ReplayKeys]), i => redis.LibraryAsync(libraryKeys[i % ReplayKeys])),
             await CompareAsync("replay: floor vs store alone", callers, rounds, i => redis.FloorReplayAsync(floorKeys[i % ReplayKeys]), i => StoreReplayAsync(storeKeys[i % ReplayKeys])),
+        };
+        foreach (var line in lines)
+        {
+            output.WriteLine(line);
+        }
+
+        return lines;
+    }
+
+    /// <summary>
+    /// The library against itself on two servers, one holding 1 k live records and one holding
+    /// <paramref name="liveRecords"/>, in alternating batches: the throughput ratio of the big one to the small one.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> RunScaleAsync(int callers, int rounds, int liveRecords, TextWriter output)
+    {
+        await using var small = await RedisBenchmarkServer.StartAsync();
+        await using var large = await RedisBenchmarkServer.StartAsync();
+        await small.PreloadLiveRecordsAsync(1_000);
+        await large.PreloadLiveRecordsAsync(liveRecords);
+        var random = new Random(42);
+        var smallKeys = Enumerable.Range(0, 4096).Select(_ => $"live-{random.Next(1_000)}").ToArray();
+        var largeKeys = Enumerable.Range(0, 4096).Select(_ => $"live-{random.Next(liveRecords)}").ToArray();
+        var next = 0L;
+        var lines = new List<string>
+        {
+            await CompareAsync($"first: 1 k vs {liveRecords:N0} live records", callers, rounds, _ => small.LibraryAsync("ab" + Interlocked.Increment(ref next)), _ => large.LibraryAsync("ab" + Interlocked.Increment(ref next))),
+            await CompareAsync($"replay: 1 k vs {liveRecords:N0} live records", callers, rounds, i => small.LibraryAsync(smallKeys[i % smallKeys.Length]), i => large.LibraryAsync(largeKeys[i % largeKeys.Length])),
+            await CompareAsync($"floor replay: 1 k vs {liveRecords:N0} live records", callers, rounds, i => small.FloorReplayAsync("floor:" + smallKeys[i % smallKeys.Length]), i => large.FloorReplayAsync("floor:" + largeKeys[i % largeKeys.Length])),
         };
         foreach (var line in lines)
         {

@@ -96,6 +96,34 @@ internal sealed class RedisBenchmarkServer : IAsyncDisposable
         return JsonSerializer.Deserialize<Order>((byte[])value!) ?? throw new InvalidOperationException("The floor record is missing.");
     }
 
+    /// <summary>
+    /// Fills Redis with <paramref name="count"/> live records <c>live-{i}</c> (copies of a real completed record, written
+    /// with pipelined SETs) and as many raw-floor values <c>floor:live-{i}</c>, then checks they are all there.
+    /// </summary>
+    public async Task PreloadLiveRecordsAsync(int count)
+    {
+        const int Batch = 10_000;
+        await LibraryAsync("template");
+        var template = (byte[])(await Database.StringGetAsync(StoreKeyOf("template")))!;
+        await FloorFirstExecutionAsync("floor:template");
+        var floorValue = (byte[])(await Database.StringGetAsync("floor:template"))!;
+        for (var start = 0; start < count; start += Batch)
+        {
+            await Task.WhenAll(Enumerable.Range(start, Math.Min(Batch, count - start)).SelectMany(i => new[]
+            {
+                Database.StringSetAsync(StoreKeyOf($"live-{i}"), template, Ttl),
+                Database.StringSetAsync($"floor:live-{i}", floorValue, Ttl),
+            }));
+        }
+
+        var size = (long)await Database.ExecuteAsync("DBSIZE");
+        Console.WriteLine($"// Redis keys after preload: {size}");
+        if (size < 2L * count)
+        {
+            throw new InvalidOperationException("The preload did not write every record; refusing to measure.");
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Multiplexer.DisposeAsync();

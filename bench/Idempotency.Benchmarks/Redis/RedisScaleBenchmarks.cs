@@ -15,7 +15,6 @@ public class RedisScaleBenchmarks
 {
     private const int Callers = 64;
     private const int Operations = 512;
-    private const int PreloadBatch = 10_000;
     private const int ReplayPicks = 4096;
 
     private RedisBenchmarkServer _redis = null!;
@@ -30,33 +29,13 @@ public class RedisScaleBenchmarks
     public async Task SetupAsync()
     {
         _redis = await RedisBenchmarkServer.StartAsync();
+        await _redis.PreloadLiveRecordsAsync(LiveRecords);
 
-        // Every live record is a copy of a real completed record; the library's replays and the floor's reads pick
-        // random ones among them, so they hit the whole key space.
-        await _redis.LibraryAsync("template");
-        var template = (byte[])(await _redis.Database.StringGetAsync(RedisBenchmarkServer.StoreKeyOf("template")))!;
-        await _redis.FloorFirstExecutionAsync("floor:template");
-        var floorValue = (byte[])(await _redis.Database.StringGetAsync("floor:template"))!;
-        for (var start = 0; start < LiveRecords; start += PreloadBatch)
-        {
-            var count = Math.Min(PreloadBatch, LiveRecords - start);
-            await Task.WhenAll(Enumerable.Range(start, count).SelectMany(i => new[]
-            {
-                _redis.Database.StringSetAsync(RedisBenchmarkServer.StoreKeyOf($"live-{i}"), template, RedisBenchmarkServer.Ttl),
-                _redis.Database.StringSetAsync($"floor:live-{i}", floorValue, RedisBenchmarkServer.Ttl),
-            }));
-        }
-
+        // Replays pick random live records, so they hit the whole key space.
         var random = new Random(42);
         var picks = Enumerable.Range(0, ReplayPicks).Select(_ => random.Next(LiveRecords)).ToArray();
         _libraryReplayKeys = picks.Select(i => $"live-{i}").ToArray();
         _floorReplayKeys = picks.Select(i => $"floor:live-{i}").ToArray();
-        var size = await _redis.Database.ExecuteAsync("DBSIZE");
-        Console.WriteLine($"// Redis keys after preload: {size}");
-        if ((long)size < 2L * LiveRecords)
-        {
-            throw new InvalidOperationException("The preload did not write every record; refusing to measure.");
-        }
     }
 
     [GlobalCleanup]
