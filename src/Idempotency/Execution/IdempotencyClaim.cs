@@ -114,7 +114,7 @@ public sealed partial class IdempotencyClaim : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the bytes are stored.</returns>
     /// <exception cref="IdempotencyLeaseLostException">Another owner took the key over; nothing was stored.</exception>
-    /// <exception cref="IdempotencyStoreUnavailableException">The store failed.</exception>
+    /// <exception cref="IdempotencyStoreUnavailableException">The store failed; the key is then marked failed with <see cref="IdempotencyResultNotStoredException"/> when the store still takes that, so a retry is not run again.</exception>
     public ValueTask CompleteRawAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
         Status == IdempotencyClaimStatus.Acquired ? CompleteCoreAsync(PayloadKind.Raw, body, cancellationToken) : ValueTask.CompletedTask;
 
@@ -163,7 +163,19 @@ public sealed partial class IdempotencyClaim : IAsyncDisposable
             throw new InvalidOperationException("The claim has already ended.");
         }
 
-        if (!await _engine!.CompleteAsync(this, _scope, kind, body, cancellationToken).ConfigureAwait(false))
+        bool stored;
+        try
+        {
+            stored = await _engine!.CompleteAsync(this, _scope, kind, body, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IdempotencyStoreUnavailableException ex)
+        {
+            // The work has run: mark the key "result not stored" (when the store takes it) so a retry is told, not re-run.
+            await _engine!.ResultNotStoredAsync(this, _scope, ex).ConfigureAwait(false);
+            throw;
+        }
+
+        if (!stored)
         {
             throw new IdempotencyLeaseLostException(_scope.StoreKey!);
         }

@@ -172,14 +172,16 @@ internal sealed partial class IdempotencyEngine
     public async ValueTask ResultNotStoredAsync(IdempotencyClaim claim, ExecutionScope scope, Exception failure)
     {
         Log.CompletionFailed(_logger, failure, scope.Operation, scope.StoreKey!);
-        await FailOrReleaseAsync(claim, scope with { Policy = ResultNotStoredPolicy(scope.Policy) }, new IdempotencyResultNotStoredException(failure), CancellationToken.None).ConfigureAwait(false);
+        await FailOrReleaseAsync(claim, scope with { Policy = ResultNotStoredPolicy(scope) }, new IdempotencyResultNotStoredException(failure), CancellationToken.None).ConfigureAwait(false);
     }
 
-    private static IdempotencyPolicy ResultNotStoredPolicy(IdempotencyPolicy policy)
+    // The marker lives as long as the result would have: a retry within the key's TTL must not run the work again.
+    private static IdempotencyPolicy ResultNotStoredPolicy(ExecutionScope scope)
     {
-        var remember = policy.Clone();
+        var remember = scope.Policy.Clone();
         remember.RememberFailure = static _ => true;
         remember.FailureRetryable = false;
+        remember.FailureTtl = scope.Ttl;
         return remember;
     }
 }
