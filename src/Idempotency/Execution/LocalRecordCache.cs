@@ -9,6 +9,7 @@ namespace Idempotency;
 internal sealed class LocalRecordCache(int maxEntries)
 {
     private readonly ConcurrentDictionary<string, IdempotencyRecord> _records = new(StringComparer.Ordinal);
+    private readonly Lock _writeLock = new();
 
     public int Count => _records.Count;
 
@@ -35,16 +36,21 @@ internal sealed class LocalRecordCache(int maxEntries)
             return;
         }
 
-        while (_records.Count >= maxEntries && !_records.ContainsKey(record.Key))
+        // Writes are rare (a completion, or a replay the cache missed) and go one at a time, so concurrent writers
+        // cannot all see room for one more entry and overshoot the bound. Reads stay lock-free.
+        lock (_writeLock)
         {
-            using var victims = _records.Keys.GetEnumerator();
-            if (!victims.MoveNext() || !_records.TryRemove(victims.Current, out _))
+            while (_records.Count >= maxEntries && !_records.ContainsKey(record.Key))
             {
-                break;
+                using var victims = _records.Keys.GetEnumerator();
+                if (!victims.MoveNext() || !_records.TryRemove(victims.Current, out _))
+                {
+                    break;
+                }
             }
-        }
 
-        _records[record.Key] = record;
+            _records[record.Key] = record;
+        }
     }
 
     public void Remove(string storeKey) => _records.TryRemove(storeKey, out _);
