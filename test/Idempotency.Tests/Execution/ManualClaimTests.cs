@@ -69,6 +69,22 @@ public sealed class ManualClaimTests
     }
 
     [Fact]
+    public async Task CompleteAsync_StoreRefuses_ThrowsAndRetryIsToldForTheKeysTtl()
+    {
+        using var harness = new EngineHarness(o => o.DefaultPolicy.Ttl = TimeSpan.FromHours(6));
+        await using (var claim = await harness.Executor.BeginAsync(Request, CancellationToken.None))
+        {
+            harness.Faults.ThrowUnavailable(IdempotencyStoreOperation.Complete, times: 1);
+            await Assert.ThrowsAsync<IdempotencyStoreUnavailableException>(() => claim.CompleteRawAsync(new byte[] { 1 }, CancellationToken.None).AsTask());
+        }
+
+        var ex = await Assert.ThrowsAsync<IdempotencyPreviouslyFailedException>(() => harness.Executor.BeginAsync(Request, CancellationToken.None).AsTask());
+
+        Assert.Equal(typeof(IdempotencyResultNotStoredException).FullName, ex.ErrorType);
+        Assert.Equal(EngineHarness.Start + TimeSpan.FromHours(6), ex.ExpiresAt);
+    }
+
+    [Fact]
     public async Task FailAsync_StoreDown_DoesNotThrow()
     {
         using var harness = new EngineHarness(o => o.DefaultPolicy.RememberFailure = _ => true);
