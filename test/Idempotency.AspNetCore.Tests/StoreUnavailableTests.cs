@@ -71,11 +71,11 @@ public sealed class StoreUnavailableTests : IAsyncLifetime
         var first = await Answer.SendAsync(_host.Client, Requests.Post("/orders", key));
         var retry = await Answer.SendAsync(_host.Client, Requests.Post("/orders", key));
 
-        // The response was already on its way when the store failed; the key stays claimed until its lease ends,
-        // so the retry is told to wait instead of running the handler a second time.
+        // The response was already on its way when the store failed; the key is then marked "result not stored",
+        // so the retry is told so instead of running the handler a second time.
         Assert.Equal(HttpStatusCode.Created, first.Status);
-        Assert.Equal(HttpStatusCode.Conflict, retry.Status);
-        Assert.Equal(ProblemTypes.InProgress, retry.ProblemType);
+        Assert.Equal((HttpStatusCode)424, retry.Status);
+        Assert.Equal(ProblemTypes.ResponseNotStored, retry.ProblemType);
         Assert.Equal((1, 0), await _host.GetRunsAsync());
     }
 

@@ -5,6 +5,9 @@ namespace Idempotency.AspNetCore;
 
 internal sealed partial class IdempotencyMiddleware
 {
+    // The core marks a key this way when the work ran but its result could not be stored (see IdempotencyClaim.CompleteRawAsync).
+    private static readonly string ResultNotStoredType = typeof(IdempotencyResultNotStoredException).FullName!;
+
     /// <summary>Answers every typed outcome of the engine; the handler has not run.</summary>
     private Task WriteProblemAsync(HttpContext context, IdempotencyException exception) => exception switch
     {
@@ -31,6 +34,12 @@ internal sealed partial class IdempotencyMiddleware
             "The request was not processed because its idempotency key could not be checked. Retry later with the same key.",
             unavailable.RetryAfter),
         IdempotencyRecordCorruptException => RecordCorruptAsync(context),
+        IdempotencyPreviouslyFailedException { ErrorType: var errorType } when errorType == ResultNotStoredType => ProblemResponse.WriteAsync(
+            context,
+            _options.PreviouslyFailedStatusCode,
+            _types.ResponseNotStored,
+            "Response not stored",
+            "The earlier request with this idempotency key was processed, but its response could not be stored. It was not processed again; check its effect before sending a new key."),
         IdempotencyPreviouslyFailedException failed => ProblemResponse.WriteAsync(
             context,
             _options.PreviouslyFailedStatusCode,
