@@ -19,31 +19,23 @@ internal static class StoreKey
 
     public static string Create(string prefix, string service, string operation, string? scope, string key)
     {
-        Span<byte> keyHash = stackalloc byte[SHA256.HashSizeInBytes];
-        Hash(key, keyHash);
-        Span<byte> scopeHash = stackalloc byte[SHA256.HashSizeInBytes];
-        var hasScope = !string.IsNullOrEmpty(scope);
-        if (hasScope)
+        // Built on the stack and copied once into the string: this runs on every request, replays included.
+        Span<char> buffer = stackalloc char[MaxLength];
+        var position = 0;
+        Append(buffer, ref position, prefix);
+        Append(buffer, ref position, service);
+        Append(buffer, ref position, operation);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        if (!string.IsNullOrEmpty(scope))
         {
-            Hash(scope!, scopeHash);
+            Hash(scope, hash);
+            position += Base64Url.EncodeToChars(hash[..ScopeDigestBytes], buffer[position..]);
         }
 
-        var scopeLength = hasScope ? Base64Url.GetEncodedLength(ScopeDigestBytes) : 0;
-        var length = prefix.Length + service.Length + operation.Length + scopeLength + DigestLength + 4;
-        return string.Create(length, (prefix, service, operation, hasScope, scopeHash.ToArray(), keyHash.ToArray()), static (span, state) =>
-        {
-            var position = 0;
-            Append(span, ref position, state.prefix);
-            Append(span, ref position, state.service);
-            Append(span, ref position, state.operation);
-            if (state.hasScope)
-            {
-                position += Base64Url.EncodeToChars(state.Item5.AsSpan(0, ScopeDigestBytes), span[position..]);
-            }
-
-            span[position++] = ':';
-            Base64Url.EncodeToChars(state.Item6, span[position..]);
-        });
+        buffer[position++] = ':';
+        Hash(key, hash);
+        position += Base64Url.EncodeToChars(hash, buffer[position..]);
+        return new string(buffer[..position]);
     }
 
     /// <summary>Prefix, service and operation names: 1-100 of <c>[A-Za-z0-9._/-]</c>, never a colon.</summary>

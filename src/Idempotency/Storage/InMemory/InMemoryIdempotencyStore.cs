@@ -35,16 +35,7 @@ public sealed class InMemoryIdempotencyStore : IIdempotencyStore, IIdempotencySt
     /// <inheritdoc />
     public ValueTask<IdempotencyClaimResult> ClaimAsync(IdempotencyClaimRequest request, CancellationToken cancellationToken)
     {
-        var claimed = new IdempotencyRecord
-        {
-            Key = request.Key,
-            Status = IdempotencyRecordStatus.InProgress,
-            OwnerToken = request.OwnerToken,
-            Fingerprint = request.Fingerprint,
-            CreatedAt = request.Now,
-            LeaseExpiresAt = request.Now + request.Lease,
-            ExpiresAt = request.Now + request.Ttl,
-        };
+        IdempotencyRecord? claimed = null; // built only when the key is taken: a replay allocates nothing here
         while (true)
         {
             if (!_records.TryGetValue(request.Key, out var current))
@@ -54,7 +45,7 @@ public sealed class InMemoryIdempotencyStore : IIdempotencyStore, IIdempotencySt
                     continue; // a racing claim added this key meanwhile: answer with its record
                 }
 
-                if (_records.TryAdd(request.Key, claimed))
+                if (_records.TryAdd(request.Key, claimed ??= NewClaim(request)))
                 {
                     return ValueTask.FromResult(IdempotencyClaimResult.Acquired);
                 }
@@ -68,7 +59,7 @@ public sealed class InMemoryIdempotencyStore : IIdempotencyStore, IIdempotencySt
                 return ValueTask.FromResult(IdempotencyClaimResult.Held(current));
             }
 
-            if (_records.TryUpdate(request.Key, claimed, current))
+            if (_records.TryUpdate(request.Key, claimed ??= NewClaim(request), current))
             {
                 return ValueTask.FromResult(IdempotencyClaimResult.Acquired);
             }
@@ -179,6 +170,17 @@ public sealed class InMemoryIdempotencyStore : IIdempotencyStore, IIdempotencySt
 
     /// <inheritdoc />
     public void Dispose() => _sweepTimer?.Dispose();
+
+    private static IdempotencyRecord NewClaim(in IdempotencyClaimRequest request) => new()
+    {
+        Key = request.Key,
+        Status = IdempotencyRecordStatus.InProgress,
+        OwnerToken = request.OwnerToken,
+        Fingerprint = request.Fingerprint,
+        CreatedAt = request.Now,
+        LeaseExpiresAt = request.Now + request.Lease,
+        ExpiresAt = request.Now + request.Ttl,
+    };
 
     private static bool IsOwnedBy(IdempotencyRecord record, string ownerToken) =>
         record.Status == IdempotencyRecordStatus.InProgress && string.Equals(record.OwnerToken, ownerToken, StringComparison.Ordinal);
