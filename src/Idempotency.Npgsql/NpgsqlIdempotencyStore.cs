@@ -16,6 +16,7 @@ public sealed partial class NpgsqlIdempotencyStore : IIdempotencyStore, IIdempot
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly NpgsqlStoreSql _sql;
+    private readonly bool _prepare;
     private long _repeatedClaims;
 
     /// <summary>Initializes a new instance of the <see cref="NpgsqlIdempotencyStore"/> class.</summary>
@@ -29,6 +30,7 @@ public sealed partial class NpgsqlIdempotencyStore : IIdempotencyStore, IIdempot
         NpgsqlStoreOptionsValidator.ThrowIfInvalid(options);
         _dataSource = dataSource;
         _sql = new NpgsqlStoreSql(options.SchemaName, options.TableName);
+        _prepare = options.PrepareStatements;
     }
 
     /// <summary>Gets the schema-qualified, quoted name of the table, as it appears in the store's SQL.</summary>
@@ -55,9 +57,24 @@ public sealed partial class NpgsqlIdempotencyStore : IIdempotencyStore, IIdempot
     {
         try
         {
-            await using var command = _dataSource.CreateCommand(sql);
-            bind(command.Parameters, state);
-            return await execute(command, state, cancellationToken).ConfigureAwait(false);
+            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                var command = new NpgsqlCommand(sql, connection);
+                await using (command.ConfigureAwait(false))
+                {
+                    bind(command.Parameters, state);
+
+                    // Prepared statements outlive the pooled connection: only the first use of a physical connection
+                    // parses and plans (one extra round trip); later preparations of the same text are no-ops.
+                    if (_prepare)
+                    {
+                        await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    return await execute(command, state, cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
         catch (Exception ex) when (NpgsqlStoreErrors.IsBackendFailure(ex, cancellationToken))
         {

@@ -7,6 +7,7 @@ internal static class NpgsqlStoreDefaults
     public const string TableName = "idempotency_records";
     public const bool CreateTableOnStartup = false;
     public const bool PurgeEnabled = true;
+    public const bool PrepareStatements = true;
     public const int PurgeBatchSize = 5_000;
     public static readonly TimeSpan PurgeInterval = TimeSpan.FromMinutes(1);
 

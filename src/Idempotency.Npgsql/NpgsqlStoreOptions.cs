@@ -9,7 +9,7 @@ public sealed class NpgsqlStoreOptions
 {
     /// <summary>Gets or sets the key of the keyed <c>NpgsqlDataSource</c> service to use; <see langword="null"/> uses the unkeyed one.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
-    public object? ServiceKey { get; set; }
+    public object? DataSourceServiceKey { get; set; }
 
     /// <summary>Gets or sets the schema of the table. Quoted as given, so it is case-sensitive.</summary>
     /// <value>The default value is <c>public</c>.</value>
@@ -25,6 +25,14 @@ public sealed class NpgsqlStoreOptions
     /// </summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool CreateTableOnStartup { get; set; } = NpgsqlStoreDefaults.CreateTableOnStartup;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the store prepares its statements on each physical connection (once per
+    /// connection; planning the claim statement costs more than running it). Turn it off behind a pooler that cannot
+    /// keep prepared statements, such as PgBouncer in transaction mode before 1.21 or without <c>max_prepared_statements</c>.
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool PrepareStatements { get; set; } = NpgsqlStoreDefaults.PrepareStatements;
 
     /// <summary>Gets or sets a value indicating whether a hosted service deletes expired records periodically.</summary>
     /// <value>The default value is <see langword="true"/>.</value>

@@ -88,6 +88,15 @@ public sealed class PostgresServer : IAsyncLifetime, IAsyncDisposable
     /// <summary>Starts the stopped server again on the same port with the same data.</summary>
     public Task StartAgainAsync() => IsRunning ? Task.CompletedTask : StartAsync();
 
+    /// <summary>
+    /// Freezes the server and all its backends (SIGSTOP): connections stay open but nothing answers, so clients run into
+    /// their timeouts, as with a hung server or a network partition. <see cref="ResumeAsync"/> thaws them.
+    /// </summary>
+    public Task PauseAsync() => SignalClusterAsync("STOP");
+
+    /// <summary>Thaws the server frozen by <see cref="PauseAsync"/> (SIGCONT).</summary>
+    public Task ResumeAsync() => SignalClusterAsync("CONT");
+
     /// <summary>The last lines the server logged, for failure messages.</summary>
     public string RecentLog() => string.Join(Environment.NewLine, _log.TakeLast(40));
 
@@ -143,6 +152,42 @@ public sealed class PostgresServer : IAsyncLifetime, IAsyncDisposable
 
             await Task.Delay(100);
         }
+    }
+
+    // The postmaster first (so it forks nothing more), then its children, each by process id.
+    private async Task SignalClusterAsync(string signal)
+    {
+        if (!IsRunning)
+        {
+            throw new InvalidOperationException("The server is not running.");
+        }
+
+        var postmaster = _postgres!.Id;
+        var pids = new List<int> { postmaster };
+        foreach (var stat in Directory.EnumerateDirectories("/proc").Where(d => Path.GetFileName(d).All(char.IsAsciiDigit)).Select(d => Path.Combine(d, "stat")))
+        {
+            try
+            {
+                // pid (comm) state ppid ...: comm may hold spaces, so read after the last ')'.
+                var text = await File.ReadAllTextAsync(stat);
+                var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+                if (int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) == postmaster)
+                {
+                    pids.Add(int.Parse(text[..text.IndexOf(' ')], System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The process ended while we looked, or is not ours to read.
+            }
+        }
+
+        if (signal == "CONT")
+        {
+            pids.Reverse();
+        }
+
+        await PostgresProcess.RunAsync(new ProcessStartInfo("kill", ["-" + signal, .. pids.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture))]), TimeSpan.FromSeconds(30));
     }
 
     private void Remember(string? line)

@@ -20,7 +20,7 @@ public static class NpgsqlIdempotencyBuilderExtensions
 
     /// <summary>
     /// Makes <see cref="NpgsqlIdempotencyStore"/> the <see cref="IIdempotencyStore"/>, over the <see cref="NpgsqlDataSource"/>
-    /// registered in the container (keyed by <see cref="NpgsqlStoreOptions.ServiceKey"/> when set), and adds the hosted
+    /// registered in the container (keyed by <see cref="NpgsqlStoreOptions.DataSourceServiceKey"/> when set), and adds the hosted
     /// service that creates the table (when asked) and purges expired records.
     /// </summary>
     /// <param name="builder">The idempotency builder.</param>
@@ -37,7 +37,7 @@ public static class NpgsqlIdempotencyBuilderExtensions
         services.TryAddSingleton(static sp =>
         {
             var options = sp.GetRequiredService<IOptions<NpgsqlStoreOptions>>().Value;
-            var dataSource = options.ServiceKey is { } key
+            var dataSource = options.DataSourceServiceKey is { } key
                 ? sp.GetRequiredKeyedService<NpgsqlDataSource>(key)
                 : sp.GetRequiredService<NpgsqlDataSource>();
             return new NpgsqlIdempotencyStore(dataSource, options);

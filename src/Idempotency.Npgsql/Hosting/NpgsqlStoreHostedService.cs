@@ -18,6 +18,7 @@ internal sealed class NpgsqlStoreHostedService : IHostedService, IAsyncDisposabl
     private readonly CancellationTokenSource _stopping = new();
     private Task? _purgeLoop;
     private int _completedPurges;
+    private int _disposed;
 
     public NpgsqlStoreHostedService(NpgsqlIdempotencyStore store, IOptions<NpgsqlStoreOptions> options, TimeProvider timeProvider, ILoggerFactory? loggerFactory = null)
     {
@@ -57,10 +58,15 @@ internal sealed class NpgsqlStoreHostedService : IHostedService, IAsyncDisposabl
         await _purgeLoop.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    // Idempotent: the container disposes the instance once as itself and once as the IHostedService it forwards to.
     public ValueTask DisposeAsync()
     {
-        _stopping.Cancel();
-        _stopping.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _stopping.Cancel();
+            _stopping.Dispose();
+        }
+
         return ValueTask.CompletedTask;
     }
 
