@@ -70,35 +70,14 @@ public sealed class InMemoryIdempotencyStore : IIdempotencyStore, IIdempotencySt
     public ValueTask<bool> CompleteAsync(string key, string ownerToken, ReadOnlyMemory<byte> payload, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken)
     {
         var stored = payload.ToArray();
-        return ValueTask.FromResult(ReplaceOwned(key, ownerToken, current => new IdempotencyRecord
-        {
-            Key = key,
-            Status = IdempotencyRecordStatus.Completed,
-            OwnerToken = ownerToken,
-            Fingerprint = current.Fingerprint,
-            CreatedAt = current.CreatedAt,
-            LeaseExpiresAt = now,
-            ExpiresAt = now + ttl,
-            Payload = stored,
-        }));
+        return ValueTask.FromResult(ReplaceOwned(key, ownerToken, current => Finished(current, IdempotencyRecordStatus.Completed, stored, retryable: false, now, ttl)));
     }
 
     /// <inheritdoc />
     public ValueTask<bool> FailAsync(string key, string ownerToken, ReadOnlyMemory<byte> payload, bool retryable, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken)
     {
         var stored = payload.ToArray();
-        return ValueTask.FromResult(ReplaceOwned(key, ownerToken, current => new IdempotencyRecord
-        {
-            Key = key,
-            Status = IdempotencyRecordStatus.Failed,
-            OwnerToken = ownerToken,
-            Fingerprint = current.Fingerprint,
-            CreatedAt = current.CreatedAt,
-            LeaseExpiresAt = now,
-            ExpiresAt = now + ttl,
-            Payload = stored,
-            Retryable = retryable,
-        }));
+        return ValueTask.FromResult(ReplaceOwned(key, ownerToken, current => Finished(current, IdempotencyRecordStatus.Failed, stored, retryable, now, ttl)));
     }
 
     /// <inheritdoc />
@@ -180,6 +159,19 @@ public sealed class InMemoryIdempotencyStore : IIdempotencyStore, IIdempotencySt
         CreatedAt = request.Now,
         LeaseExpiresAt = request.Now + request.Lease,
         ExpiresAt = request.Now + request.Ttl,
+    };
+
+    private static IdempotencyRecord Finished(IdempotencyRecord current, IdempotencyRecordStatus status, byte[] payload, bool retryable, DateTimeOffset now, TimeSpan ttl) => new()
+    {
+        Key = current.Key,
+        Status = status,
+        OwnerToken = current.OwnerToken,
+        Fingerprint = current.Fingerprint,
+        CreatedAt = current.CreatedAt,
+        LeaseExpiresAt = now,
+        ExpiresAt = now + ttl,
+        Payload = payload,
+        Retryable = retryable,
     };
 
     private static bool IsOwnedBy(IdempotencyRecord record, string ownerToken) =>
