@@ -7,7 +7,9 @@ internal sealed partial class IdempotencyEngine
     private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan MaxPollDelay = TimeSpan.FromSeconds(1);
 
-    public async ValueTask<IdempotencyClaim> BeginAsync(IdempotencyRequest request, CancellationToken cancellationToken)
+    // Not async itself: when the store answers synchronously (in-memory, local cache) no extra state machine is built,
+    // and when it does not, only BeginCoreAsync's.
+    public ValueTask<IdempotencyClaim> BeginAsync(IdempotencyRequest request, CancellationToken cancellationToken)
     {
         if (!string.IsNullOrEmpty(request.Key) && KeyValidation.Problem(request.Key, _options) is { } problem)
         {
@@ -18,9 +20,15 @@ internal sealed partial class IdempotencyEngine
 
         var scope = Resolve(request);
         var activity = StartActivity(scope);
+        var pending = BeginCoreAsync(scope, activity, cancellationToken);
+        return pending.IsCompletedSuccessfully ? pending : EndActivityOnFailureAsync(pending, activity);
+    }
+
+    private static async ValueTask<IdempotencyClaim> EndActivityOnFailureAsync(ValueTask<IdempotencyClaim> pending, Activity? activity)
+    {
         try
         {
-            return await BeginCoreAsync(scope, activity, cancellationToken).ConfigureAwait(false);
+            return await pending.ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -49,14 +57,33 @@ internal sealed partial class IdempotencyEngine
         {
             var now = TimeProvider.GetUtcNow();
             IdempotencyClaimResult result;
+            var started = Stopwatch.GetTimestamp();
+            var failed = false;
             try
             {
-                result = await ClaimAsync(scope, now, cancellationToken).ConfigureAwait(false);
+                // Inlined rather than a helper: one async layer less per request when the store is really asynchronous.
+                result = await _store.ClaimAsync(ClaimRequest(scope, now), cancellationToken).ConfigureAwait(false);
             }
-            catch (IdempotencyStoreUnavailableException) when (scope.Policy.StoreFailureMode == StoreFailureMode.FailOpen)
+            catch (IdempotencyRecordCorruptException ex)
             {
+                Log.CorruptRecord(_logger, scope.StoreKey, ex.Reason);
+                Metrics.Request(IdempotencyOutcomes.Corrupt, scope.Operation, scope.PolicyName);
+                throw;
+            }
+            catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+            {
+                failed = true;
+                var unavailable = Unavailable(ex, "claim", scope);
+                if (scope.Policy.StoreFailureMode != StoreFailureMode.FailOpen)
+                {
+                    throw unavailable;
+                }
                 Log.FailOpen(_logger, scope.Operation);
                 return Finish(IdempotencyClaim.Unprotected(scope, IdempotencyOutcome.ExecutedUnprotected, activity), scope, IdempotencyOutcomes.FailOpen);
+            }
+            finally
+            {
+                Metrics.StoreCall("claim", _storeName, started, failed);
             }
 
             if (result.IsAcquired)

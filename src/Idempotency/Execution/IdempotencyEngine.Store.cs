@@ -6,33 +6,10 @@ namespace Idempotency;
 // a store error is never mistaken for "absent". Cancellation asked for by the caller passes through.
 internal sealed partial class IdempotencyEngine
 {
-    private async ValueTask<IdempotencyClaimResult> ClaimAsync(ExecutionScope scope, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var started = Stopwatch.GetTimestamp();
-        var failed = false;
-        try
-        {
-            // An in-progress record must outlive its lease: with a TTL shorter than the lease it would expire while the
-            // owner still runs, and a second caller would run the operation again.
-            var ttl = scope.Ttl > scope.Policy.Lease ? scope.Ttl : scope.Policy.Lease;
-            return await _store.ClaimAsync(new IdempotencyClaimRequest(scope.StoreKey!, scope.OwnerToken, scope.Fingerprint, now, scope.Policy.Lease, ttl), cancellationToken).ConfigureAwait(false);
-        }
-        catch (IdempotencyRecordCorruptException ex)
-        {
-            Log.CorruptRecord(_logger, scope.StoreKey!, ex.Reason);
-            Metrics.Request(IdempotencyOutcomes.Corrupt, scope.Operation, scope.PolicyName);
-            throw;
-        }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
-        {
-            failed = true;
-            throw Unavailable(ex, "claim", scope);
-        }
-        finally
-        {
-            Metrics.StoreCall("claim", _storeName, started, failed);
-        }
-    }
+    // An in-progress record must outlive its lease: with a TTL shorter than the lease it would expire while the owner
+    // still runs, and a second caller would run the operation again.
+    private static IdempotencyClaimRequest ClaimRequest(ExecutionScope scope, DateTimeOffset now) =>
+        new(scope.StoreKey!, scope.OwnerToken, scope.Fingerprint, now, scope.Policy.Lease, scope.Ttl > scope.Policy.Lease ? scope.Ttl : scope.Policy.Lease);
 
     private async ValueTask<bool> StoreCallAsync<TState>(string storeOperation, ExecutionScope scope, TState state, Func<IIdempotencyStore, TState, CancellationToken, ValueTask<bool>> call, CancellationToken cancellationToken)
     {
