@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Buffers.Binary;
+using System.Buffers.Text;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -7,13 +10,17 @@ namespace Idempotency.AspNetCore;
 
 /// <summary>
 /// The fingerprint that tells a retry from a key reused with another request: method, path, query, content type,
-/// chosen headers and a hash of the body, joined with an unambiguous encoding and hashed. The path is the one
-/// requested (not the route pattern), so <c>/orders/1</c> and <c>/orders/2</c> differ.
+/// chosen headers and the body, fed to one SHA-256 in a single pass, each part tagged and length-prefixed so no two
+/// different requests encode alike. The path is the one requested (not the route pattern), so <c>/orders/1</c> and
+/// <c>/orders/2</c> differ.
 /// </summary>
 internal static class RequestFingerprint
 {
     private const int ReadChunk = 16 * 1024;
-    private const string Version = "http-v1";
+    private const int StackLimit = 256;
+
+    // The value changes whenever the encoding below does; nothing stored depends on a previous version.
+    private static ReadOnlySpan<byte> Version => "http-v2"u8;
 
     /// <summary>Computes the fingerprint, buffering the body so the handler can still read it; <see langword="null"/> when the body is larger than allowed.</summary>
     public static async ValueTask<string?> ComputeAsync(HttpContext context, HttpIdempotencyOptions options, CancellationToken cancellationToken)
@@ -24,10 +31,11 @@ internal static class RequestFingerprint
             return null;
         }
 
-        string bodyPart;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        AppendRequestLine(hash, request, options);
         if (options.BodyFingerprintSelector is null && options.BodyFingerprint == HttpBodyFingerprint.Ignore)
         {
-            bodyPart = string.Empty;
+            AppendTagged(hash, (byte)'n', []);
         }
         else
         {
@@ -39,7 +47,7 @@ internal static class RequestFingerprint
                     return null;
                 }
 
-                bodyPart = await BodyPartAsync(context, buffer.AsMemory(0, length), options).ConfigureAwait(false);
+                await AppendBodyAsync(hash, context, buffer.AsMemory(0, length), options).ConfigureAwait(false);
             }
             finally
             {
@@ -47,44 +55,96 @@ internal static class RequestFingerprint
             }
         }
 
-        var parts = new string?[5 + (2 * options.FingerprintHeaders.Count)];
-        parts[0] = Version;
-        parts[1] = request.Method;
-        parts[2] = (request.PathBase + request.Path).ToString();
-        parts[3] = request.QueryString.Value ?? string.Empty;
-        parts[4] = request.ContentType;
-        var index = 5;
-        foreach (var header in options.FingerprintHeaders)
-        {
-            parts[index++] = header.ToUpperInvariant();
-            parts[index++] = request.Headers.TryGetValue(header, out var values) ? values.ToString() : null;
-        }
-
-        return ContentHash.Compute(Encoding.UTF8.GetBytes(IdempotencyKeys.Composite([.. parts, bodyPart])));
+        return Finish(hash);
     }
 
-    private static async ValueTask<string> BodyPartAsync(HttpContext context, ReadOnlyMemory<byte> body, HttpIdempotencyOptions options)
+    private static void AppendRequestLine(IncrementalHash hash, HttpRequest request, HttpIdempotencyOptions options)
+    {
+        hash.AppendData(Version);
+        AppendString(hash, request.Method);
+        AppendString(hash, request.PathBase.HasValue ? (request.PathBase + request.Path).ToString() : request.Path.ToString());
+        AppendString(hash, request.QueryString.Value ?? string.Empty);
+        AppendString(hash, request.ContentType);
+        foreach (var header in options.FingerprintHeaders)
+        {
+            AppendString(hash, header);
+            AppendString(hash, request.Headers.TryGetValue(header, out var values) ? values.ToString() : null);
+        }
+    }
+
+    private static async ValueTask AppendBodyAsync(IncrementalHash hash, HttpContext context, ReadOnlyMemory<byte> body, HttpIdempotencyOptions options)
     {
         if (options.BodyFingerprintSelector is { } selector)
         {
-            return "selected:" + await selector(context, body).ConfigureAwait(false);
+            var selected = await selector(context, body).ConfigureAwait(false);
+            hash.AppendData("s"u8);
+            AppendString(hash, selected);
+            return;
         }
 
         if (options.BodyFingerprint == HttpBodyFingerprint.CanonicalJson && body.Length > 0)
         {
+            byte[]? canonical = null;
             try
             {
-                return "json:" + ContentHash.ComputeCanonicalJson(body.Span);
+                canonical = ContentHash.CanonicalizeJson(body.Span);
             }
             catch (JsonException)
             {
                 // Not JSON: the raw bytes decide, and the handler will reject the body anyway.
             }
+
+            if (canonical is not null)
+            {
+                AppendTagged(hash, (byte)'j', canonical);
+                return;
+            }
         }
 
-        return "raw:" + ContentHash.Compute(body.Span);
+        AppendTagged(hash, (byte)'r', body.Span);
     }
 
+    private static void AppendTagged(IncrementalHash hash, byte tag, ReadOnlySpan<byte> bytes)
+    {
+        Span<byte> prefix = stackalloc byte[9];
+        prefix[0] = tag;
+        BinaryPrimitives.WriteInt64LittleEndian(prefix[1..], bytes.Length);
+        hash.AppendData(prefix);
+        hash.AppendData(bytes);
+    }
+
+    /// <summary>A string as its UTF-8 bytes with a length prefix; <see langword="null"/> has its own marker, distinct from empty.</summary>
+    private static void AppendString(IncrementalHash hash, string? value)
+    {
+        if (value is null)
+        {
+            hash.AppendData("~"u8);
+            return;
+        }
+
+        var count = Encoding.UTF8.GetByteCount(value);
+        byte[]? rented = null;
+        var bytes = count <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(count));
+        try
+        {
+            var written = Encoding.UTF8.GetBytes(value, bytes);
+            AppendTagged(hash, (byte)'=', bytes[..written]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static string Finish(IncrementalHash hash)
+    {
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        hash.GetHashAndReset(digest);
+        return Base64Url.EncodeToString(digest);
+    }
     /// <summary>
     /// Reads the whole body into a pooled buffer (the caller returns it), then rewinds the body for the handler.
     /// The length is -1 when the body is larger than the limit.
