@@ -66,9 +66,10 @@ internal sealed partial class IdempotencyMiddleware
 
         string? fingerprint = null;
         string? scope = null;
+        BufferedRequestBody? body = null;
         if (key is not null)
         {
-            fingerprint = await RequestFingerprint.ComputeAsync(context, _options, context.RequestAborted).ConfigureAwait(false);
+            (fingerprint, body) = await RequestFingerprint.ComputeAsync(context, _options, context.RequestAborted).ConfigureAwait(false);
             if (fingerprint is null)
             {
                 Log.RequestBodyTooLarge(_logger, request.Method, request.Path, _options.MaxRequestBodySize);
@@ -79,33 +80,41 @@ internal sealed partial class IdempotencyMiddleware
             scope = _scopeResolver(context);
         }
 
-        // Without a key and without an endpoint-level requirement, the policy decides: 400, or run unprotected.
-        var idempotencyRequest = new IdempotencyRequest(_options.OperationName, key) { Scope = scope, Fingerprint = fingerprint, Policy = settings.Policy };
-        IdempotencyClaim claim;
         try
         {
-            claim = await _executor.BeginAsync(idempotencyRequest, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (IdempotencyException exception)
-        {
-            await WriteProblemAsync(context, exception).ConfigureAwait(false);
-            return;
-        }
-
-        await using (claim.ConfigureAwait(false))
-        {
-            switch (claim.Status)
+            // Without a key and without an endpoint-level requirement, the policy decides: 400, or run unprotected.
+            var idempotencyRequest = new IdempotencyRequest(_options.OperationName, key) { Scope = scope, Fingerprint = fingerprint, Policy = settings.Policy };
+            IdempotencyClaim claim;
+            try
             {
-                case IdempotencyClaimStatus.Replay:
-                    await ReplayAsync(context, claim).ConfigureAwait(false);
-                    break;
-                case IdempotencyClaimStatus.Acquired:
-                    await ExecuteAsync(context, claim).ConfigureAwait(false);
-                    break;
-                default:
-                    await _next(context).ConfigureAwait(false);
-                    break;
+                claim = await _executor.BeginAsync(idempotencyRequest, context.RequestAborted).ConfigureAwait(false);
             }
+            catch (IdempotencyException exception)
+            {
+                await WriteProblemAsync(context, exception).ConfigureAwait(false);
+                return;
+            }
+
+            await using (claim.ConfigureAwait(false))
+            {
+                switch (claim.Status)
+                {
+                    case IdempotencyClaimStatus.Replay:
+                        await ReplayAsync(context, claim).ConfigureAwait(false);
+                        break;
+                    case IdempotencyClaimStatus.Acquired:
+                        await ExecuteAsync(context, claim).ConfigureAwait(false);
+                        break;
+                    default:
+                        await _next(context).ConfigureAwait(false);
+                        break;
+                }
+            }
+        }
+        finally
+        {
+            // The endpoint has finished with the buffered body: the server's own goes back and the buffer to the pool.
+            body?.Dispose();
         }
     }
 }

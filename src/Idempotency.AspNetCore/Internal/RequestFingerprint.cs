@@ -22,13 +22,17 @@ internal static class RequestFingerprint
     // The value changes whenever the encoding below does; nothing stored depends on a previous version.
     private static ReadOnlySpan<byte> Version => "http-v2"u8;
 
-    /// <summary>Computes the fingerprint, buffering the body so the handler can still read it; <see langword="null"/> when the body is larger than allowed.</summary>
-    public static async ValueTask<string?> ComputeAsync(HttpContext context, HttpIdempotencyOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Computes the fingerprint; <see langword="null"/> when the body is larger than allowed. When the body was read,
+    /// it is installed as the request body for the endpoint and the returned owner (disposed by the caller when the
+    /// request ends) puts the server's body back.
+    /// </summary>
+    public static async ValueTask<(string? Fingerprint, BufferedRequestBody? Body)> ComputeAsync(HttpContext context, HttpIdempotencyOptions options, CancellationToken cancellationToken)
     {
         var request = context.Request;
         if (request.ContentLength > options.MaxRequestBodySize)
         {
-            return null;
+            return (null, null);
         }
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -40,22 +44,27 @@ internal static class RequestFingerprint
         else
         {
             var (buffer, length) = await ReadBodyAsync(request, options, cancellationToken).ConfigureAwait(false);
-            try
-            {
-                if (length < 0)
-                {
-                    return null;
-                }
-
-                await AppendBodyAsync(hash, context, buffer.AsMemory(0, length), options).ConfigureAwait(false);
-            }
-            finally
+            if (length < 0)
             {
                 ArrayPool<byte>.Shared.Return(buffer);
+                return (null, null);
             }
+
+            var body = BufferedRequestBody.Install(context, buffer, length);
+            try
+            {
+                await AppendBodyAsync(hash, context, body.Memory, options).ConfigureAwait(false);
+            }
+            catch
+            {
+                body.Dispose();
+                throw;
+            }
+
+            return (Finish(hash), body);
         }
 
-        return Finish(hash);
+        return (Finish(hash), null);
     }
 
     private static void AppendRequestLine(IncrementalHash hash, HttpRequest request, HttpIdempotencyOptions options)
@@ -146,12 +155,11 @@ internal static class RequestFingerprint
         return Base64Url.EncodeToString(digest);
     }
     /// <summary>
-    /// Reads the whole body into a pooled buffer (the caller returns it), then rewinds the body for the handler.
-    /// The length is -1 when the body is larger than the limit.
+    /// Reads the whole body into a pooled buffer (the caller returns it). No <c>EnableBuffering</c>: the endpoint
+    /// reads this buffer, not a second copy. The length is -1 when the body is larger than the limit.
     /// </summary>
     private static async ValueTask<(byte[] Buffer, int Length)> ReadBodyAsync(HttpRequest request, HttpIdempotencyOptions options, CancellationToken cancellationToken)
     {
-        request.EnableBuffering();
         var stream = request.Body;
         var limit = options.MaxRequestBodySize;
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(256, request.ContentLength ?? ReadChunk));
@@ -181,7 +189,6 @@ internal static class RequestFingerprint
                 }
             }
 
-            stream.Position = 0;
             return (buffer, total);
         }
         catch
