@@ -5,25 +5,27 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Idempotency.AspNetCore;
 
 /// <summary>
-/// Routes the response body (stream, pipe writer and send-file) through the capture stream while the handler runs.
-/// Start, buffering and completion stay with the server's feature.
+/// Routes the response body through the capture while the handler runs: the stream and send-file through the capture
+/// stream, the pipe writer through a tee over the server's own writer. Start, buffering and completion stay with the
+/// server's feature.
 /// </summary>
 internal sealed class CaptureResponseBodyFeature : IHttpResponseBodyFeature
 {
     private readonly IHttpResponseBodyFeature _prior;
-    private PipeWriter? _writer;
+    private readonly ResponseCaptureStream _capture;
+    private TeePipeWriter? _writer;
 
     public CaptureResponseBodyFeature(IHttpResponseBodyFeature prior, ResponseCaptureStream stream)
     {
         _prior = prior;
-        Stream = stream;
+        _capture = stream;
     }
 
     public IHttpResponseBodyFeature Prior => _prior;
 
-    public Stream Stream { get; }
+    public Stream Stream => _capture;
 
-    public PipeWriter Writer => _writer ??= PipeWriter.Create(Stream, new StreamPipeWriterOptions(leaveOpen: true));
+    public PipeWriter Writer => _writer ??= new TeePipeWriter(_prior.Writer, _capture);
 
     public void DisableBuffering() => _prior.DisableBuffering();
 
@@ -38,7 +40,7 @@ internal sealed class CaptureResponseBodyFeature : IHttpResponseBodyFeature
         await _prior.CompleteAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Pushes bytes still buffered in the pipe writer through the capture stream, and releases the writer.</summary>
+    /// <summary>Flushes bytes the handler left unflushed in the server's writer (they are recorded already), and releases the tee.</summary>
     public async ValueTask FlushWriterAsync()
     {
         if (_writer is { } writer)

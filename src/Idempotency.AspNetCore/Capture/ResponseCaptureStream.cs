@@ -53,12 +53,38 @@ internal sealed class ResponseCaptureStream : Stream
         return recording;
     }
 
+    /// <summary>Counts and records bytes already sent on to the client (by this stream or by the pipe writer tee).</summary>
+    public void Observe(ReadOnlySpan<byte> bytes)
+    {
+        BytesWritten += bytes.Length;
+        if (!_decided)
+        {
+            Decide();
+        }
+
+        if (_recording is null)
+        {
+            return;
+        }
+
+        if (BytesWritten > _maxBodySize)
+        {
+            // Stop recording for good: the client still gets everything, the key gets a "not stored" marker.
+            Overflowed = true;
+            _recording.Dispose();
+            _recording = null;
+            return;
+        }
+
+        _recording.Write(bytes);
+    }
+
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         _inner.Write(buffer);
-        Record(buffer);
+        Observe(buffer);
     }
 
     public override void WriteByte(byte value) => Write([value]);
@@ -69,7 +95,7 @@ internal sealed class ResponseCaptureStream : Stream
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         await _inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
-        Record(buffer.Span);
+        Observe(buffer.Span);
     }
 
     public override IAsyncResult BeginWrite(byte[] buffer, int offset, int count, AsyncCallback? callback, object? state) =>
@@ -95,31 +121,6 @@ internal sealed class ResponseCaptureStream : Stream
             _recording?.Dispose();
             _recording = null;
         }
-    }
-
-    private void Record(ReadOnlySpan<byte> bytes)
-    {
-        BytesWritten += bytes.Length;
-        if (!_decided)
-        {
-            Decide();
-        }
-
-        if (_recording is null)
-        {
-            return;
-        }
-
-        if (BytesWritten > _maxBodySize)
-        {
-            // Stop recording for good: the client still gets everything, the key gets a "not stored" marker.
-            Overflowed = true;
-            _recording.Dispose();
-            _recording = null;
-            return;
-        }
-
-        _recording.Write(bytes);
     }
 
     private void Decide()
