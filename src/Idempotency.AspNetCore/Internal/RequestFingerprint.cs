@@ -154,6 +154,7 @@ internal static class RequestFingerprint
         hash.GetHashAndReset(digest);
         return Base64Url.EncodeToString(digest);
     }
+
     /// <summary>
     /// Reads the whole body into a pooled buffer (the caller returns it). No <c>EnableBuffering</c>: the endpoint
     /// reads this buffer, not a second copy. The length is -1 when the body is larger than the limit.
