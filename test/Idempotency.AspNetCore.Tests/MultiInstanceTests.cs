@@ -44,15 +44,16 @@ public abstract class MultiInstanceTests
         await using var b = await SampleHost.StartKestrelAsync(StoreArgs);
         var key = Requests.NewKey();
 
-        var firstTask = Answer.SendAsync(a.Client, Requests.Post("/orders?delayMs=1000", key));
+        // Long enough that the request to B lands while A still runs, even on a loaded machine.
+        var firstTask = Answer.SendAsync(a.Client, Requests.Post("/orders?delayMs=3000", key));
         while ((await a.GetRunsAsync()).Orders == 0)
         {
             await Task.Delay(10);
         }
 
-        var onB = await Answer.SendAsync(b.Client, Requests.Post("/orders?delayMs=1000", key));
+        var onB = await Answer.SendAsync(b.Client, Requests.Post("/orders?delayMs=3000", key));
         var first = await firstTask;
-        var replayOnB = await Answer.SendAsync(b.Client, Requests.Post("/orders?delayMs=1000", key));
+        var replayOnB = await Answer.SendAsync(b.Client, Requests.Post("/orders?delayMs=3000", key));
 
         Assert.Equal(HttpStatusCode.Created, first.Status);
         Assert.Equal(HttpStatusCode.Conflict, onB.Status);
