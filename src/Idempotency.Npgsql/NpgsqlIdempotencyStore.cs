@@ -5,7 +5,8 @@ namespace Idempotency.Npgsql;
 
 /// <summary>
 /// A PostgreSQL store: one table, every operation one statement and one round trip, over an application-owned
-/// <see cref="NpgsqlDataSource"/>. Expired rows are deleted by the purge service (or <see cref="PurgeAsync"/>).
+/// <see cref="NpgsqlDataSource"/> (a claim that collides with a concurrent claim of the same key may run its statement
+/// once more). Expired rows are deleted by the purge service (or <see cref="PurgeAsync"/>).
 /// </summary>
 /// <remarks>
 /// The table must exist: run the script from <see cref="GetCreateTableScript"/>, call <see cref="CreateTableAsync"/>, or set
