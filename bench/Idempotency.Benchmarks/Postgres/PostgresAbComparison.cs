@@ -98,8 +98,8 @@ public static class PostgresAbComparison
 
     private static async Task<string> CompareAsync(string name, int callers, int rounds, Func<int, Task> first, Func<int, Task> second)
     {
-        await PostgresCallers.RunAsync(callers, Batch, first, static (operation, i) => operation(i));
-        await PostgresCallers.RunAsync(callers, Batch, second, static (operation, i) => operation(i));
+        await Concurrently.RunAsync(callers, Batch, first, static (operation, i) => operation(i));
+        await Concurrently.RunAsync(callers, Batch, second, static (operation, i) => operation(i));
         var firstTime = TimeSpan.Zero;
         var secondTime = TimeSpan.Zero;
         for (var round = 0; round < rounds; round++)
@@ -107,7 +107,7 @@ public static class PostgresAbComparison
             foreach (var secondTurn in round % 2 == 0 ? new[] { false, true } : [true, false])
             {
                 var started = Stopwatch.GetTimestamp();
-                await PostgresCallers.RunAsync(callers, Batch, secondTurn ? second : first, static (operation, i) => operation(i));
+                await Concurrently.RunAsync(callers, Batch, secondTurn ? second : first, static (operation, i) => operation(i));
                 var elapsed = Stopwatch.GetElapsedTime(started);
                 if (secondTurn)
                 {

@@ -56,10 +56,10 @@ public class PostgresScaleBenchmarks
     public Task FirstExecution1M() => FirstExecution(_large);
 
     private static Task Replay(IIdempotencyExecutor executor, string[] picks) =>
-        PostgresCallers.RunAsync(Callers, Operations, (executor, picks), static async (state, i) =>
+        Concurrently.RunAsync(Callers, Operations, (executor, picks), static async (state, i) =>
             await PostgresBenchmarkServer.ExecuteAsync(state.executor, state.picks[i % ReplayPicks]));
 
     private Task FirstExecution(IIdempotencyExecutor executor) =>
-        PostgresCallers.RunAsync(Callers, Operations, (executor, self: this), static async (state, _) =>
+        Concurrently.RunAsync(Callers, Operations, (executor, self: this), static async (state, _) =>
             await PostgresBenchmarkServer.ExecuteAsync(state.executor, "new-" + Interlocked.Increment(ref state.self._next)));
 }

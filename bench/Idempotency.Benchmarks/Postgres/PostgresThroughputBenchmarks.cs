@@ -45,17 +45,17 @@ public class PostgresThroughputBenchmarks
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Operations), BenchmarkCategory("FirstExecution")]
     public Task FloorFirstExecution() =>
-        PostgresCallers.RunAsync(Callers, Operations, this, static (self, _) => self._postgres.FloorFirstExecutionAsync(PostgresBenchmarkServer.FloorKey("f" + Interlocked.Increment(ref self._next))));
+        Concurrently.RunAsync(Callers, Operations, this, static (self, _) => self._postgres.FloorFirstExecutionAsync(PostgresBenchmarkServer.FloorKey("f" + Interlocked.Increment(ref self._next))));
 
     [Benchmark(OperationsPerInvoke = Operations), BenchmarkCategory("FirstExecution")]
     public Task LibraryFirstExecution() =>
-        PostgresCallers.RunAsync(Callers, Operations, this, static async (self, _) => await self._postgres.LibraryAsync("k" + Interlocked.Increment(ref self._next)));
+        Concurrently.RunAsync(Callers, Operations, this, static async (self, _) => await self._postgres.LibraryAsync("k" + Interlocked.Increment(ref self._next)));
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Operations), BenchmarkCategory("Replay")]
     public Task FloorReplay() =>
-        PostgresCallers.RunAsync(Callers, Operations, this, static (self, i) => self._postgres.FloorReplayAsync(self._floorReplayKeys[i % ReplayKeys]));
+        Concurrently.RunAsync(Callers, Operations, this, static (self, i) => self._postgres.FloorReplayAsync(self._floorReplayKeys[i % ReplayKeys]));
 
     [Benchmark(OperationsPerInvoke = Operations), BenchmarkCategory("Replay")]
     public Task LibraryReplay() =>
-        PostgresCallers.RunAsync(Callers, Operations, this, static async (self, i) => await self._postgres.LibraryAsync(self._libraryReplayKeys[i % ReplayKeys]));
+        Concurrently.RunAsync(Callers, Operations, this, static async (self, i) => await self._postgres.LibraryAsync(self._libraryReplayKeys[i % ReplayKeys]));
 }

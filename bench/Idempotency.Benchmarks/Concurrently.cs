@@ -1,7 +1,7 @@
-namespace Idempotency.Benchmarks.Postgres;
+namespace Idempotency.Benchmarks;
 
 /// <summary>Runs a fixed number of operations with a given number of concurrent callers, each calling one after another.</summary>
-internal static class PostgresCallers
+internal static class Concurrently
 {
     public static Task RunAsync<TState>(int callers, int operations, TState state, Func<TState, int, Task> operation)
     {
