@@ -47,7 +47,7 @@ public sealed class ResilienceHandlerTests : IAsyncLifetime
             .AddIdempotencyKeys()
             .AddStandardHedgingHandler().Configure(options => Hedge(options, onConflict: true)));
 
-        using var response = await host.Client.PostAsync("/orders?delayMs=800", Requests.Order());
+        using var response = await host.Client.PostAsync("/orders?delayMs=2000", Requests.Order());
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var seen = _server.Log.To("/orders");
@@ -67,7 +67,7 @@ public sealed class ResilienceHandlerTests : IAsyncLifetime
             builder.AddIdempotencyKeys();
         });
 
-        using var response = await host.Client.PostAsync("/orders?delayMs=800", Requests.Order());
+        using var response = await host.Client.PostAsync("/orders?delayMs=2000", Requests.Order());
 
         var keys = _server.Log.To("/orders").Select(r => Assert.Single(r.Values(Requests.KeyHeader))).ToList();
         Assert.True(keys.Count >= 2, $"expected a hedged attempt, saw {keys.Count} request(s)");
@@ -83,7 +83,7 @@ public sealed class ResilienceHandlerTests : IAsyncLifetime
             .AddIdempotencyKeys()
             .AddStandardHedgingHandler().Configure(options => Hedge(options, onConflict: false)));
 
-        using var response = await host.Client.PostAsync("/orders?delayMs=800", Requests.Order());
+        using var response = await host.Client.PostAsync("/orders?delayMs=2000", Requests.Order());
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Equal(["1"], response.Headers.GetValues("Retry-After"));
