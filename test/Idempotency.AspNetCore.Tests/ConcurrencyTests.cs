@@ -20,7 +20,7 @@ public sealed class ConcurrencyTests
         var answers = await Task.WhenAll(tasks);
 
         Assert.Equal((1, 0), await host.GetRunsAsync());
-        var executed = Assert.Single(answers, a => a.Status == HttpStatusCode.Created && !a.IsReplay);
+        var executed = Assert.Single(answers, a => a.Status == HttpStatusCode.Created && !a.IsReplayed);
         foreach (var answer in answers.Where(a => !ReferenceEquals(a, executed)))
         {
             if (answer.Status == HttpStatusCode.Conflict)
@@ -31,7 +31,7 @@ public sealed class ConcurrencyTests
             else
             {
                 Assert.Equal(HttpStatusCode.Created, answer.Status);
-                Assert.True(answer.IsReplay);
+                Assert.True(answer.IsReplayed);
                 Assert.Equal(executed.Body, answer.Body);
                 Assert.Equal(executed.Header("Location"), answer.Header("Location"));
             }

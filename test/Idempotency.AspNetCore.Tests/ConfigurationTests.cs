@@ -64,9 +64,9 @@ public sealed class ConfigurationTests
         time.Advance(TimeSpan.FromHours(24));
         var longExpired = await app.SendAsync(Requests.Post("/long", "l"));
 
-        Assert.False(shortAfter.IsReplay);
-        Assert.True(longAfter.IsReplay);
-        Assert.False(longExpired.IsReplay);
+        Assert.False(shortAfter.IsReplayed);
+        Assert.True(longAfter.IsReplayed);
+        Assert.False(longExpired.IsReplayed);
         Assert.Equal(2, app.Runs["short"]);
         Assert.Equal(2, app.Runs["long"]);
     }
@@ -111,7 +111,7 @@ public sealed class ConfigurationTests
         release.SetResult();
 
         Assert.Equal((await first).Body, (await waiting).Body);
-        Assert.True((await waiting).IsReplay);
+        Assert.True((await waiting).IsReplayed);
         Assert.Equal(1, app.Runs["slow"]);
     }
 }

@@ -17,7 +17,7 @@ public sealed class ControllerTests
         var missing = await app.SendAsync(Requests.Post("/payments", key: null));
 
         Assert.Equal(HttpStatusCode.Created, first.Status);
-        Assert.True(retry.IsReplay);
+        Assert.True(retry.IsReplayed);
         Assert.Equal(first.Body, retry.Body);
         Assert.Equal(first.Header("Location"), retry.Header("Location"));
         Assert.Equal(ProblemTypes.KeyMissing, missing.ProblemType);
@@ -34,7 +34,7 @@ public sealed class ControllerTests
         await app.SendAsync(Requests.Post("/payments/refunds", "k1"));
         var replay = await app.SendAsync(Requests.Post("/payments/refunds", "k1"));
 
-        Assert.True(replay.IsReplay);
+        Assert.True(replay.IsReplayed);
         Assert.Equal(3, app.Runs["payments.refund"]);
     }
 
@@ -48,8 +48,8 @@ public sealed class ControllerTests
         await app.SendAsync(Requests.Post("/ledger/unprotected", "k2"));
         var disabled = await app.SendAsync(Requests.Post("/ledger/unprotected", "k2"));
 
-        Assert.True(replay.IsReplay);
-        Assert.False(disabled.IsReplay);
+        Assert.True(replay.IsReplayed);
+        Assert.False(disabled.IsReplayed);
         Assert.Equal(1, app.Runs["ledger.post"]);
         Assert.Equal(2, app.Runs["ledger.unprotected"]);
     }

@@ -30,7 +30,7 @@ public sealed class CorsTests
         await Answer.SendAsync(host.Client, WithOrigin(Requests.Post("/orders", key)));
         var replay = await Answer.SendAsync(host.Client, WithOrigin(Requests.Post("/orders", key)));
 
-        Assert.True(replay.IsReplay);
+        Assert.True(replay.IsReplayed);
         Assert.Equal("*", replay.Header("Access-Control-Allow-Origin"));
         Assert.Contains("Idempotent-Replayed", replay.Header("Access-Control-Expose-Headers"), StringComparison.Ordinal);
         Assert.Contains("Retry-After", replay.Header("Access-Control-Expose-Headers"), StringComparison.Ordinal);

@@ -16,7 +16,7 @@ public sealed class ExceptionTests
 
         Assert.Equal(HttpStatusCode.InternalServerError, failed.Status);
         Assert.Equal(HttpStatusCode.InternalServerError, retry.Status);
-        Assert.False(retry.IsReplay);
+        Assert.False(retry.IsReplayed);
         Assert.Equal((2, 0), await host.GetRunsAsync());
     }
 
@@ -66,7 +66,7 @@ public sealed class ExceptionTests
         while (retry.Status == HttpStatusCode.Conflict && DateTime.UtcNow < deadline);
 
         Assert.Equal(HttpStatusCode.Created, retry.Status);
-        Assert.False(retry.IsReplay);
+        Assert.False(retry.IsReplayed);
         Assert.Equal((2, 0), await host.GetRunsAsync());
     }
 }

@@ -50,7 +50,7 @@ public sealed class FingerprintTests
         var same = await app.SendAsync(Requests.Post("/transfers", "k1", """{ "to": "bob", "amount": 1.0e1 }"""));
         var other = await app.SendAsync(Requests.Post("/transfers", "k1", """{"amount":11,"to":"bob"}"""));
 
-        Assert.True(same.IsReplay);
+        Assert.True(same.IsReplayed);
         Assert.Equal(first.Body, same.Body);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, other.Status);
         Assert.Equal(1, app.Runs["transfers"]);
@@ -65,7 +65,7 @@ public sealed class FingerprintTests
         var same = await app.SendAsync(Requests.Post("/transfers", "k1", "not json"));
         var other = await app.SendAsync(Requests.Post("/transfers", "k1", "not json!"));
 
-        Assert.True(same.IsReplay);
+        Assert.True(same.IsReplayed);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, other.Status);
     }
 
@@ -82,7 +82,7 @@ public sealed class FingerprintTests
         var sameAmount = await app.SendAsync(Requests.Post("/transfers", "k1", """{"amount":10,"note":"retry"}"""));
         var otherAmount = await app.SendAsync(Requests.Post("/transfers", "k1", """{"amount":12,"note":"first"}"""));
 
-        Assert.True(sameAmount.IsReplay);
+        Assert.True(sameAmount.IsReplayed);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, otherAmount.Status);
     }
 
@@ -98,7 +98,7 @@ public sealed class FingerprintTests
         var sameFields = await app.SendAsync(Requests.Post("/transfers", "k1", """{"note":"b","currency":"EUR","amount":10.0}"""));
         var otherCurrency = await app.SendAsync(Requests.Post("/transfers", "k1", """{"amount":10,"currency":"USD","note":"a"}"""));
 
-        Assert.True(sameFields.IsReplay);
+        Assert.True(sameFields.IsReplayed);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, otherCurrency.Status);
         Assert.Equal(1, app.Runs["transfers"]);
     }
@@ -111,7 +111,7 @@ public sealed class FingerprintTests
         await app.SendAsync(Requests.Post("/transfers", "k1", "a"));
         var otherBody = await app.SendAsync(Requests.Post("/transfers", "k1", "b"));
 
-        Assert.True(otherBody.IsReplay);
+        Assert.True(otherBody.IsReplayed);
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class FingerprintTests
         other.Headers.Add("Accept-Language", "fr");
 
         await app.SendAsync(first);
-        Assert.True((await app.SendAsync(same)).IsReplay);
+        Assert.True((await app.SendAsync(same)).IsReplayed);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await app.SendAsync(other)).Status);
     }
 
@@ -172,7 +172,7 @@ public sealed class FingerprintTests
         var replay = await app.SendAsync(Requests.Post("/transfers", "k1", body, contentType: "text/plain"));
         var changed = await app.SendAsync(Requests.Post("/transfers", "k1", body[..^1] + "y", contentType: "text/plain"));
 
-        Assert.True(replay.IsReplay);
+        Assert.True(replay.IsReplayed);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, changed.Status);
     }
 }

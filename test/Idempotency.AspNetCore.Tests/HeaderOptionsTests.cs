@@ -38,7 +38,7 @@ public sealed class HeaderOptionsTests
         var standard = await app.SendAsync(Requests.Post("/pay", "k1"));
 
         Assert.Equal(HttpStatusCode.OK, legacy.Status);
-        Assert.True(standard.IsReplay);
+        Assert.True(standard.IsReplayed);
         Assert.Equal(legacy.Body, standard.Body);
         Assert.Equal(1, app.Runs["pay"]);
     }

@@ -108,7 +108,7 @@ public sealed class HeaderParsingTests : IAsyncLifetime
         var second = await Answer.SendAsync(_host.Client, Requests.Post("/orders", "  " + key + "  "));
 
         Assert.Equal(HttpStatusCode.Created, first.Status);
-        Assert.True(second.IsReplay);
+        Assert.True(second.IsReplayed);
         Assert.Equal((1, 0), await _host.GetRunsAsync());
     }
 

@@ -26,7 +26,7 @@ public sealed class InProgressTests : IAsyncLifetime
         Assert.Equal("1", concurrent.Header("Retry-After"));
         Assert.Null(concurrent.Header("Idempotent-Replayed"));
         Assert.Equal(HttpStatusCode.Created, first.Status);
-        Assert.True(after.IsReplay);
+        Assert.True(after.IsReplayed);
         Assert.Equal(first.Body, after.Body);
         Assert.Equal((1, 0), await _host.GetRunsAsync());
     }

@@ -39,7 +39,7 @@ public sealed class KeyReuseTests : IAsyncLifetime
 
         // The original request still replays.
         var retry = await Answer.SendAsync(_host.Client, Requests.Post("/orders", key));
-        Assert.True(retry.IsReplay);
+        Assert.True(retry.IsReplayed);
         Assert.Equal(first.Body, retry.Body);
     }
 

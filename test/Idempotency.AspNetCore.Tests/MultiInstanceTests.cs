@@ -58,7 +58,7 @@ public abstract class MultiInstanceTests
         Assert.Equal(HttpStatusCode.Created, first.Status);
         Assert.Equal(HttpStatusCode.Conflict, onB.Status);
         Assert.Equal(ProblemTypes.InProgress, onB.ProblemType);
-        Assert.True(replayOnB.IsReplay);
+        Assert.True(replayOnB.IsReplayed);
         Assert.Equal(first.Body, replayOnB.Body);
         Assert.Equal(first.Header("Location"), replayOnB.Header("Location"));
         Assert.Equal((1, 0), await a.GetRunsAsync());
@@ -83,7 +83,7 @@ public abstract class MultiInstanceTests
 
         var runs = (await a.GetRunsAsync()).Orders + (await b.GetRunsAsync()).Orders;
         Assert.Equal(1, runs);
-        var executed = Assert.Single(answers, x => x.Status == HttpStatusCode.Created && !x.IsReplay);
+        var executed = Assert.Single(answers, x => x.Status == HttpStatusCode.Created && !x.IsReplayed);
         Assert.All(answers.Where(x => !ReferenceEquals(x, executed)), x =>
         {
             if (x.Status == HttpStatusCode.Conflict)
@@ -92,7 +92,7 @@ public abstract class MultiInstanceTests
             }
             else
             {
-                Assert.True(x.IsReplay);
+                Assert.True(x.IsReplayed);
                 Assert.Equal(executed.Body, x.Body);
             }
         });
@@ -114,10 +114,10 @@ public abstract class MultiInstanceTests
         var otherPrincipal = await Answer.SendAsync(after.Client, Requests.Post("/orders", key, bearer: "bob"));
 
         Assert.Equal(HttpStatusCode.Created, first.Status);
-        Assert.True(replay.IsReplay);
+        Assert.True(replay.IsReplayed);
         Assert.Equal(first.Body, replay.Body);
         Assert.Equal(first.Header("Location"), replay.Header("Location"));
-        Assert.False(otherPrincipal.IsReplay);
+        Assert.False(otherPrincipal.IsReplayed);
         Assert.Equal((1, 0), await after.GetRunsAsync());
     }
 
@@ -170,7 +170,7 @@ public sealed class RedisMultiInstanceTests(SharedStoresFixture stores) : MultiI
         Assert.Equal(ProblemTypes.StoreUnavailable, down.ProblemType);
         Assert.NotNull(down.Header("Retry-After"));
         Assert.Equal(HttpStatusCode.Created, up.Status);
-        Assert.True(replay.IsReplay);
+        Assert.True(replay.IsReplayed);
         Assert.Equal(up.Body, replay.Body);
         Assert.Equal((2, 0), await app.GetRunsAsync());
     }

@@ -34,7 +34,7 @@ public sealed class OptOutTests
         var malformed = await app.SendAsync(Requests.Post("/plain", "a, b"));
 
         Assert.Equal(HttpStatusCode.OK, first.Status);
-        Assert.False(second.IsReplay);
+        Assert.False(second.IsReplayed);
         Assert.Equal(HttpStatusCode.OK, malformed.Status);
         Assert.Equal(3, app.Runs["plain"]);
     }
@@ -51,7 +51,7 @@ public sealed class OptOutTests
         var malformed = await app.SendAsync(Requests.Create(new HttpMethod(method), "/read", "a, b", body: null));
 
         Assert.Equal(HttpStatusCode.OK, first.Status);
-        Assert.False(second.IsReplay);
+        Assert.False(second.IsReplayed);
         Assert.Equal(HttpStatusCode.OK, malformed.Status);
         Assert.Equal(3, app.Runs["read"]);
     }
@@ -67,9 +67,9 @@ public sealed class OptOutTests
         await app.SendAsync(Requests.Post("/group/b", "k-b"));
         var disabled = await app.SendAsync(Requests.Post("/group/b", "k-b"));
 
-        Assert.True(replay.IsReplay);
+        Assert.True(replay.IsReplayed);
         Assert.Equal(ProblemTypes.KeyMissing, missing.ProblemType);
-        Assert.False(disabled.IsReplay);
+        Assert.False(disabled.IsReplayed);
         Assert.Equal(1, app.Runs["group-a"]);
         Assert.Equal(2, app.Runs["group-b"]);
     }
@@ -102,11 +102,11 @@ public sealed class OptOutTests
         await app.SendAsync(Requests.Post("/opted-out", "k4"));
         var optedOut = await app.SendAsync(Requests.Post("/opted-out", "k4"));
 
-        Assert.True(postReplay.IsReplay);
+        Assert.True(postReplay.IsReplayed);
         Assert.Equal(ProblemTypes.KeyMissing, postMissing.ProblemType);
-        Assert.True(patchReplay.IsReplay);
-        Assert.False(put.IsReplay);
-        Assert.False(optedOut.IsReplay);
+        Assert.True(patchReplay.IsReplayed);
+        Assert.False(put.IsReplayed);
+        Assert.False(optedOut.IsReplayed);
         Assert.Equal(1, app.Runs["plain"]);
         Assert.Equal(1, app.Runs["plain-patch"]);
         Assert.Equal(2, app.Runs["plain-put"]);

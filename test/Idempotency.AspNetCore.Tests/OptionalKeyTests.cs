@@ -20,7 +20,7 @@ public sealed class OptionalKeyTests : IAsyncLifetime
         }
 
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.Created, a.Status));
-        Assert.All(answers, a => Assert.False(a.IsReplay));
+        Assert.All(answers, a => Assert.False(a.IsReplayed));
         Assert.Equal(3, answers.Select(a => a.Json.GetProperty("id").GetString()).Distinct().Count());
         Assert.StartsWith("/notes/", answers[0].Header("Location"), StringComparison.Ordinal);
         Assert.Equal((0, 3), await _host.GetRunsAsync());
@@ -34,7 +34,7 @@ public sealed class OptionalKeyTests : IAsyncLifetime
         var first = await Answer.SendAsync(_host.Client, Requests.Post("/notes", key));
         var second = await Answer.SendAsync(_host.Client, Requests.Post("/notes", key));
 
-        Assert.True(second.IsReplay);
+        Assert.True(second.IsReplayed);
         Assert.Equal(first.Body, second.Body);
         Assert.Equal((0, 1), await _host.GetRunsAsync());
     }

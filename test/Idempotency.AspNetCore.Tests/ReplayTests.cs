@@ -19,7 +19,7 @@ public sealed class ReplayTests : IAsyncLifetime
         var second = await Answer.SendAsync(_host.Client, Requests.Post("/orders", key));
 
         Assert.Equal(HttpStatusCode.Created, first.Status);
-        Assert.False(first.IsReplay);
+        Assert.False(first.IsReplayed);
         Assert.Null(first.Header("Idempotent-Replayed"));
         var id = first.Json.GetProperty("id").GetString();
         Assert.Equal($"/orders/{id}", first.Header("Location"));
@@ -42,7 +42,7 @@ public sealed class ReplayTests : IAsyncLifetime
         for (var i = 0; i < 5; i++)
         {
             var retry = await Answer.SendAsync(_host.Client, Requests.Post("/orders", key));
-            Assert.True(retry.IsReplay);
+            Assert.True(retry.IsReplayed);
             Assert.Equal(first.Body, retry.Body);
         }
 
@@ -56,7 +56,7 @@ public sealed class ReplayTests : IAsyncLifetime
         var second = await Answer.SendAsync(_host.Client, Requests.Post("/orders", "\"abc-123\""));
 
         Assert.Equal(HttpStatusCode.Created, first.Status);
-        Assert.True(second.IsReplay);
+        Assert.True(second.IsReplayed);
         Assert.Equal(first.Body, second.Body);
         Assert.Equal((1, 0), await _host.GetRunsAsync());
     }
@@ -67,7 +67,7 @@ public sealed class ReplayTests : IAsyncLifetime
         var first = await Answer.SendAsync(_host.Client, Requests.Post("/orders", Requests.NewKey()));
         var second = await Answer.SendAsync(_host.Client, Requests.Post("/orders", Requests.NewKey()));
 
-        Assert.False(second.IsReplay);
+        Assert.False(second.IsReplayed);
         Assert.NotEqual(first.Json.GetProperty("id").GetString(), second.Json.GetProperty("id").GetString());
         Assert.Equal((2, 0), await _host.GetRunsAsync());
     }
@@ -82,9 +82,9 @@ public sealed class ReplayTests : IAsyncLifetime
         var second = await Answer.SendAsync(_host.Client, Requests.Post("/orders", key, invalid));
 
         Assert.Equal(HttpStatusCode.BadRequest, first.Status);
-        Assert.False(first.IsReplay);
+        Assert.False(first.IsReplayed);
         Assert.Equal(HttpStatusCode.BadRequest, second.Status);
-        Assert.True(second.IsReplay);
+        Assert.True(second.IsReplayed);
         Assert.Equal(first.Body, second.Body);
         Assert.Equal((1, 0), await _host.GetRunsAsync());
     }

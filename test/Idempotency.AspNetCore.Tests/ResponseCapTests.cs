@@ -70,7 +70,7 @@ public sealed class ResponseCapTests
         var retry = await app.SendAsync(Requests.Post($"/export?size={size}", "k1"));
 
         Assert.Equal(size, first.Body.Length);
-        Assert.True(retry.IsReplay);
+        Assert.True(retry.IsReplayed);
         Assert.Equal(first.Body, retry.Body);
         Assert.Equal(1, app.Runs["export"]);
     }
@@ -105,7 +105,7 @@ public sealed class ResponseCapTests
         Assert.Equal("second", await rest.ReadToEndAsync());
 
         var retry = await app.SendAsync(Requests.Post("/stream", "k1"));
-        Assert.True(retry.IsReplay);
+        Assert.True(retry.IsReplayed);
         Assert.Equal("first;second", retry.Text);
         Assert.Equal(1, app.Runs["stream"]);
     }
@@ -119,7 +119,7 @@ public sealed class ResponseCapTests
         var retry = await app.SendAsync(Requests.Post("/writer", "k1"));
 
         Assert.Equal("written through the pipe, never flushed by the handler", first.Text);
-        Assert.True(retry.IsReplay);
+        Assert.True(retry.IsReplayed);
         Assert.Equal(first.Body, retry.Body);
     }
 }

@@ -34,7 +34,7 @@ public sealed class ResponseHeaderTests
 
         Assert.Equal("session=s1; HttpOnly", first.Header("Set-Cookie"));
         Assert.Equal(HttpStatusCode.Created, replay.Status);
-        Assert.True(replay.IsReplay);
+        Assert.True(replay.IsReplayed);
         Assert.Equal("run 1", replay.Text);
         Assert.Equal("\"v1\"", replay.Header("ETag"));
         Assert.Equal(first.Header("Cache-Control"), replay.Header("Cache-Control"));
@@ -63,7 +63,7 @@ public sealed class ResponseHeaderTests
         await app.SendAsync(Requests.Post("/login", "k1"));
         var replay = await app.SendAsync(Requests.Post("/login", "k1"));
 
-        Assert.True(replay.IsReplay);
+        Assert.True(replay.IsReplayed);
         Assert.Equal("custom-1", replay.Header("X-Custom"));
         Assert.Null(replay.Header("Set-Cookie"));
         Assert.Null(replay.Header("WWW-Authenticate"));

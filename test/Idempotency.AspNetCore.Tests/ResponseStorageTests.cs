@@ -30,7 +30,7 @@ public sealed class ResponseStorageTests : IAsyncLifetime
 
         Assert.Equal(status, (int)first.Status);
         Assert.Equal(status, (int)retry.Status);
-        Assert.False(retry.IsReplay);
+        Assert.False(retry.IsReplayed);
         Assert.Equal((2, 0), await _host.GetRunsAsync());
     }
 
@@ -52,7 +52,7 @@ public sealed class ResponseStorageTests : IAsyncLifetime
 
         Assert.Equal(status, (int)first.Status);
         Assert.Equal(status, (int)retry.Status);
-        Assert.True(retry.IsReplay);
+        Assert.True(retry.IsReplayed);
         Assert.Equal(first.Body, retry.Body);
         Assert.Equal((1, 0), await _host.GetRunsAsync());
     }
@@ -69,9 +69,9 @@ public sealed class ResponseStorageTests : IAsyncLifetime
         var stillTransientRetry = await Answer.SendAsync(host.Client, Requests.Post("/orders?status=429", key + "-429"));
 
         Assert.Equal(HttpStatusCode.InternalServerError, retry.Status);
-        Assert.True(retry.IsReplay);
+        Assert.True(retry.IsReplayed);
         Assert.Equal(first.Body, retry.Body);
-        Assert.False(stillTransientRetry.IsReplay);
+        Assert.False(stillTransientRetry.IsReplayed);
         Assert.Equal(HttpStatusCode.TooManyRequests, stillTransient.Status);
         Assert.Equal((3, 0), await host.GetRunsAsync());
     }
@@ -87,9 +87,9 @@ public sealed class ResponseStorageTests : IAsyncLifetime
         var created = await Answer.SendAsync(host.Client, Requests.Post("/orders", key + "-ok"));
         var createdRetry = await Answer.SendAsync(host.Client, Requests.Post("/orders", key + "-ok"));
 
-        Assert.False(retry404.IsReplay);
+        Assert.False(retry404.IsReplayed);
         Assert.Equal(HttpStatusCode.Created, created.Status);
-        Assert.True(createdRetry.IsReplay);
+        Assert.True(createdRetry.IsReplayed);
         Assert.Equal((3, 0), await host.GetRunsAsync());
     }
 }

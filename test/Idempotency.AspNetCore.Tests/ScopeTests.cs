@@ -23,7 +23,7 @@ public sealed class ScopeTests : IAsyncLifetime
         var bobAgain = await Answer.SendAsync(_host.Client, Requests.Post("/orders", key, bearer: "bob"));
 
         Assert.Equal(HttpStatusCode.Created, bob.Status);
-        Assert.False(bob.IsReplay);
+        Assert.False(bob.IsReplayed);
         Assert.NotEqual(alice.Json.GetProperty("id").GetString(), bob.Json.GetProperty("id").GetString());
         Assert.Equal(alice.Body, aliceAgain.Body);
         Assert.Equal(bob.Body, bobAgain.Body);
@@ -69,8 +69,8 @@ public sealed class ScopeTests : IAsyncLifetime
         var alice = await Answer.SendAsync(_host.Client, Requests.Post("/orders", key, bearer: "alice"));
         var anonymousAgain = await Answer.SendAsync(_host.Client, Requests.Post("/orders", key));
 
-        Assert.False(alice.IsReplay);
-        Assert.True(anonymousAgain.IsReplay);
+        Assert.False(alice.IsReplayed);
+        Assert.True(anonymousAgain.IsReplayed);
         Assert.Equal(anonymous.Body, anonymousAgain.Body);
         Assert.Equal((2, 0), await _host.GetRunsAsync());
     }
@@ -86,8 +86,8 @@ public sealed class ScopeTests : IAsyncLifetime
         var globex = await app.SendAsync(WithTenant(Requests.Post("/invoices", "k1"), "globex"));
         var acmeAgain = await app.SendAsync(WithTenant(Requests.Post("/invoices", "k1"), "acme"));
 
-        Assert.False(globex.IsReplay);
-        Assert.True(acmeAgain.IsReplay);
+        Assert.False(globex.IsReplayed);
+        Assert.True(acmeAgain.IsReplayed);
         Assert.Equal(acme.Body, acmeAgain.Body);
         Assert.Equal(2, app.Runs["invoices"]);
     }

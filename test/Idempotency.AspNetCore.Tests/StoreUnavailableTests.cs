@@ -58,7 +58,7 @@ public sealed class StoreUnavailableTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.ServiceUnavailable, down1.Status);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, down2.Status);
         Assert.Equal(HttpStatusCode.Created, up.Status);
-        Assert.True(replay.IsReplay);
+        Assert.True(replay.IsReplayed);
         Assert.Equal((1, 0), await _host.GetRunsAsync());
     }
 
@@ -107,7 +107,7 @@ public sealed class StoreUnavailableTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Created, first.Status);
         Assert.Equal(HttpStatusCode.Created, second.Status);
-        Assert.False(second.IsReplay);
+        Assert.False(second.IsReplayed);
         Assert.Equal((2, 0), await host.GetRunsAsync());
     }
 }

@@ -22,7 +22,6 @@ public sealed class StoredResponseTests
         Assert.True(StoredResponse.TryDecode(record, out var decoded, out var problem), problem);
 
         Assert.Equal(201, decoded.Status);
-        Assert.False(decoded.IsNotStored);
         Assert.Equal("{\"id\":\"é\"}", Encoding.UTF8.GetString(decoded.Body.Span));
         Assert.Equal(["Location", "Vary", "Content-Type"], decoded.Headers.Select(h => h.Key));
         Assert.Equal("Accept,Accept-Language", string.Join(",", decoded.Headers[1].Value.ToArray()));
@@ -39,13 +38,12 @@ public sealed class StoredResponseTests
     }
 
     [Fact]
-    public void NotStored_ThenTryDecode_KeepsStatusAndCap()
+    public void TryDecode_UnknownKind_IsRejected()
     {
-        Assert.True(StoredResponse.TryDecode(StoredResponse.NotStored(201, 1024), out var decoded, out _));
+        // "Not stored" is the engine's marker (one state for every integration), never a kind of stored response.
+        Assert.False(StoredResponse.TryDecode(new byte[] { 1, 2, 0, 0, 0, 0 }, out _, out var problem));
 
-        Assert.True(decoded.IsNotStored);
-        Assert.Equal(201, decoded.Status);
-        Assert.Equal(1024, decoded.NotStoredCap);
+        Assert.Contains("kind 2", problem, StringComparison.Ordinal);
     }
 
     [Fact]

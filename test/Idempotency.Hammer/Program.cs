@@ -28,7 +28,7 @@ for (var round = 0; round < arguments.Rounds; round++)
             await Task.Delay(2, token);
             return key.Length;
         }, ct);
-        Interlocked.Increment(ref result.IsReplay ? ref replayed : ref executed);
+        Interlocked.Increment(ref result.IsReplayed ? ref replayed : ref executed);
     });
 }
 

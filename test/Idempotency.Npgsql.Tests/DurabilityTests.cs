@@ -24,7 +24,7 @@ public sealed class DurabilityTests(PostgresServer server)
             for (var i = 0; i < Keys; i++)
             {
                 var result = await executor.ExecuteAsync(HammerRequest(i), _ => { Interlocked.Increment(ref runs); return ValueTask.FromResult(5); }, default);
-                Assert.False(result.IsReplay);
+                Assert.False(result.IsReplayed);
             }
         }
 
@@ -41,7 +41,7 @@ public sealed class DurabilityTests(PostgresServer server)
             for (var i = 0; i < Keys; i++)
             {
                 var result = await executor.ExecuteAsync(HammerRequest(i), _ => { Interlocked.Increment(ref runs); return ValueTask.FromResult(-1); }, default);
-                Assert.True(result.IsReplay);
+                Assert.True(result.IsReplayed);
                 Assert.Equal(5, result.Value);
             }
         }

@@ -70,11 +70,11 @@ public sealed class OutageTests(PostgresServer server, Xunit.Abstractions.ITestO
             var recovered = await PollAsync(async () =>
             {
                 var result = await executor.ExecuteAsync(new IdempotencyRequest("orders", "after"), Handler, default);
-                return !result.IsReplay;
+                return !result.IsReplayed;
             });
             Assert.True(recovered, "The store did not recover within 30 s after the restart.");
             Assert.Equal(runsWhileDown + 1, Volatile.Read(ref runs));
-            Assert.True((await executor.ExecuteAsync(new IdempotencyRequest("orders", "after"), Handler, default)).IsReplay);
+            Assert.True((await executor.ExecuteAsync(new IdempotencyRequest("orders", "after"), Handler, default)).IsReplayed);
         }
         finally
         {
@@ -120,7 +120,7 @@ public sealed class OutageTests(PostgresServer server, Xunit.Abstractions.ITestO
             await server.ResumeAsync();
         }
 
-        Assert.True(await PollAsync(async () => !(await executor.ExecuteAsync(new IdempotencyRequest("orders", "after"), Handler, default)).IsReplay));
+        Assert.True(await PollAsync(async () => !(await executor.ExecuteAsync(new IdempotencyRequest("orders", "after"), Handler, default)).IsReplayed));
         Assert.Equal(2, Volatile.Read(ref runs));
     }
 

@@ -23,12 +23,12 @@ public sealed class RoundTripTests(PostgresServer server)
         counter.Reset();
 
         var first = await executor.ExecuteAsync(new IdempotencyRequest("orders", "key-1") { Fingerprint = "f" }, Handler, default);
-        Assert.False(first.IsReplay);
+        Assert.False(first.IsReplayed);
         Assert.Equal(2, counter.Count);
 
         counter.Reset();
         var replay = await executor.ExecuteAsync(new IdempotencyRequest("orders", "key-1") { Fingerprint = "f" }, Handler, default);
-        Assert.True(replay.IsReplay);
+        Assert.True(replay.IsReplayed);
         Assert.Equal("done", replay.Value);
         Assert.Equal(1, counter.Count);
         Assert.Equal(2, runs);

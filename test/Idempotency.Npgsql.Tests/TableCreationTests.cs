@@ -51,8 +51,8 @@ public sealed class TableCreationTests(PostgresServer server)
             await QueryAsync(dataSource, "SELECT column_name || ' ' || data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'Records' ORDER BY ordinal_position", schema));
         Assert.Equal(["Records_expires_at_idx", "Records_pkey"], await QueryAsync(dataSource, "SELECT indexname::text FROM pg_indexes WHERE schemaname = $1 ORDER BY 1", schema));
         var executor = provider.GetRequiredService<IIdempotencyExecutor>();
-        Assert.False((await executor.ExecuteAsync(new IdempotencyRequest("op", "k"), _ => ValueTask.FromResult(1), default)).IsReplay);
-        Assert.True((await executor.ExecuteAsync(new IdempotencyRequest("op", "k"), _ => ValueTask.FromResult(1), default)).IsReplay);
+        Assert.False((await executor.ExecuteAsync(new IdempotencyRequest("op", "k"), _ => ValueTask.FromResult(1), default)).IsReplayed);
+        Assert.True((await executor.ExecuteAsync(new IdempotencyRequest("op", "k"), _ => ValueTask.FromResult(1), default)).IsReplayed);
 
         // Starting again (another instance, a restart) changes nothing and does not fail.
         await provider.GetRequiredService<NpgsqlIdempotencyStore>().CreateTableAsync(default);

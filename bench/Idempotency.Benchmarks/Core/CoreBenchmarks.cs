@@ -31,7 +31,7 @@ public class CoreBenchmarks
         {
             await executor.ExecuteAsync(Request(ReplayKey), static _ => ValueTask.FromResult(Result), CancellationToken.None);
             var replay = await executor.ExecuteAsync(Request(ReplayKey), static _ => ValueTask.FromResult(Result), CancellationToken.None);
-            if (!replay.IsReplay || replay.Value != Result)
+            if (!replay.IsReplayed || replay.Value != Result)
             {
                 throw new InvalidOperationException("Replay does not work; refusing to measure.");
             }

@@ -64,7 +64,7 @@ internal sealed class PostgresBenchmarkServer : IAsyncDisposable
         var key = "check-" + Guid.NewGuid().ToString("N");
         var first = await LibraryAsync(key);
         var replay = await Executor.ExecuteAsync(Request(key), static _ => ValueTask.FromException<Order>(new InvalidOperationException("ran twice")), CancellationToken.None);
-        if (first.IsReplay || !replay.IsReplay || replay.Value != Result)
+        if (first.IsReplayed || !replay.IsReplayed || replay.Value != Result)
         {
             throw new InvalidOperationException("The library does not replay; refusing to measure.");
         }
@@ -193,7 +193,7 @@ internal sealed class PostgresBenchmarkServer : IAsyncDisposable
             FROM {table} AS t CROSS JOIN generate_series(0, {count - 1}) AS i
             """);
         var replay = await executor.ExecuteAsync(Request($"live-{count - 1}"), static _ => ValueTask.FromResult(Result with { Id = -1 }), CancellationToken.None);
-        if (!replay.IsReplay || replay.Value != Result)
+        if (!replay.IsReplayed || replay.Value != Result)
         {
             throw new InvalidOperationException("A preloaded record does not replay; refusing to measure.");
         }

@@ -137,7 +137,7 @@ internal sealed class RedisBenchmarkServer : IAsyncDisposable
     {
         var first = await Executor.ExecuteAsync(Request("check"), Handler, CancellationToken.None);
         var replay = await Executor.ExecuteAsync(Request("check"), Handler, CancellationToken.None);
-        if (first.IsReplay || !replay.IsReplay || replay.Value != Result)
+        if (first.IsReplayed || !replay.IsReplayed || replay.Value != Result)
         {
             throw new InvalidOperationException("The Redis store does not execute then replay; refusing to measure.");
         }

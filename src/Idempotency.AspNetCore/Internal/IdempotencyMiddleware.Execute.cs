@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -67,7 +68,8 @@ internal sealed partial class IdempotencyMiddleware
         {
             // Never a silent re-execution: the key keeps a marker, and retries are told the response cannot be replayed.
             Log.ResponseTooLarge(_logger, status, storeKey, _options.MaxResponseBodySize);
-            await CompleteAsync(claim, StoredResponse.NotStored(status, _options.MaxResponseBodySize)).ConfigureAwait(false);
+            var reason = string.Create(CultureInfo.InvariantCulture, $"its {status} response was larger than the {_options.MaxResponseBodySize}-byte replay limit.");
+            Report(claim, await claim.MarkNotStoredAsync(reason, CancellationToken.None).ConfigureAwait(false), expected: IdempotencyCompletion.NotStored);
             return;
         }
 
@@ -91,23 +93,19 @@ internal sealed partial class IdempotencyMiddleware
         }
 
         StoredResponse.FinishResponse(recording, status, _headerFilter.Select(response.Headers));
-        await CompleteAsync(claim, recording.WrittenMemory).ConfigureAwait(false);
+        Report(claim, await claim.CompleteRawAsync(recording.WrittenMemory, CancellationToken.None).ConfigureAwait(false), expected: IdempotencyCompletion.Stored);
     }
 
-    private async Task CompleteAsync(IdempotencyClaim claim, ReadOnlyMemory<byte> record)
+    private void Report(IdempotencyClaim claim, IdempotencyCompletion completion, IdempotencyCompletion expected)
     {
-        try
-        {
-            await claim.CompleteRawAsync(record, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (IdempotencyLeaseLostException)
+        // The response has been sent already; the engine has logged and counted the outcome, this adds the HTTP view.
+        if (completion == IdempotencyCompletion.LeaseLost)
         {
             Log.ResponseLeaseLost(_logger, claim.StoreKey!);
         }
-        catch (IdempotencyStoreUnavailableException exception)
+        else if (completion != expected)
         {
-            // The response has been sent already; the key stays in progress until its lease expires (see docs/http.md).
-            Log.ResponseStoreFailed(_logger, exception, claim.StoreKey!);
+            Log.ResponseStoreFailed(_logger, claim.StoreKey!);
         }
     }
 }

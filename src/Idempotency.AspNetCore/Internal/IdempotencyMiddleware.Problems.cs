@@ -5,48 +5,45 @@ namespace Idempotency.AspNetCore;
 
 internal sealed partial class IdempotencyMiddleware
 {
-    // The core marks a key this way when the work ran but its result could not be stored (see IdempotencyClaim.CompleteRawAsync).
-    private static readonly string ResultNotStoredType = typeof(IdempotencyResultNotStoredException).FullName!;
-
-    /// <summary>Answers every typed outcome of the engine; the handler has not run.</summary>
-    private Task WriteProblemAsync(HttpContext context, IdempotencyException exception) => exception switch
+    /// <summary>Answers every engine outcome that does not let the handler run; the handler has not run.</summary>
+    private Task WriteProblemAsync(HttpContext context, IdempotencyClaim claim) => claim.Status switch
     {
-        IdempotencyKeyMissingException => KeyMissingAsync(context),
-        IdempotencyKeyInvalidException invalid => KeyInvalidAsync(context, invalid.Reason),
-        IdempotencyKeyReusedException => ProblemResponse.WriteAsync(
+        IdempotencyClaimStatus.KeyMissing => KeyMissingAsync(context),
+        IdempotencyClaimStatus.KeyInvalid => KeyInvalidAsync(context, claim.Reason!),
+        IdempotencyClaimStatus.PayloadTooLarge => RequestBodyTooLargeAsync(context),
+        IdempotencyClaimStatus.KeyReused => ProblemResponse.WriteAsync(
             context,
             StatusCodes.Status422UnprocessableEntity,
             _types.KeyReused,
             "Idempotency key reused",
             "This idempotency key was already used with a different request (method, path, query, content type or body). Send a new key for a new request."),
-        IdempotencyRequestInProgressException inProgress => ProblemResponse.WriteAsync(
+        IdempotencyClaimStatus.InProgress => ProblemResponse.WriteAsync(
             context,
             StatusCodes.Status409Conflict,
             _types.RequestInProgress,
             "Request in progress",
             "A request with this idempotency key is still being processed. Retry after the delay in Retry-After to get its response.",
-            inProgress.RetryAfter),
-        IdempotencyStoreUnavailableException unavailable => ProblemResponse.WriteAsync(
+            claim.RetryAfter),
+        IdempotencyClaimStatus.StoreUnavailable => ProblemResponse.WriteAsync(
             context,
             StatusCodes.Status503ServiceUnavailable,
             _types.StoreUnavailable,
             "Idempotency store unavailable",
             "The request was not processed because its idempotency key could not be checked. Retry later with the same key.",
-            unavailable.RetryAfter),
-        IdempotencyRecordCorruptException => RecordCorruptAsync(context),
-        IdempotencyPreviouslyFailedException { ErrorType: var errorType } when errorType == ResultNotStoredType => ProblemResponse.WriteAsync(
+            claim.RetryAfter),
+        IdempotencyClaimStatus.ResultNotStored => ProblemResponse.WriteAsync(
             context,
             _options.PreviouslyFailedStatusCode,
             _types.ResponseNotStored,
             "Response not stored",
-            "The earlier request with this idempotency key was processed, but its response could not be stored. It was not processed again; check its effect before sending a new key."),
-        IdempotencyPreviouslyFailedException failed => ProblemResponse.WriteAsync(
+            $"The earlier request with this idempotency key was processed, but its response was not stored: {claim.Reason} It was not processed again; check its effect before sending a new key."),
+        IdempotencyClaimStatus.PreviouslyFailed => ProblemResponse.WriteAsync(
             context,
             _options.PreviouslyFailedStatusCode,
             _types.PreviouslyFailed,
             "Earlier request failed",
-            string.Create(CultureInfo.InvariantCulture, $"The earlier request with this idempotency key failed, and the failure is remembered until {failed.ExpiresAt:O}. The request was not processed again; send a new key to try again.")),
-        _ => throw new InvalidOperationException($"Unexpected idempotency outcome {exception.GetType().Name}.", exception),
+            string.Create(CultureInfo.InvariantCulture, $"The earlier request with this idempotency key failed, and the failure is remembered until {claim.ExpiresAt:O}. The request was not processed again; send a new key to try again.")),
+        _ => RecordCorruptAsync(context),
     };
 
     private Task KeyMissingAsync(HttpContext context) => ProblemResponse.WriteAsync(

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http;
 
 namespace Idempotency.AspNetCore;
@@ -9,28 +8,17 @@ internal sealed partial class IdempotencyMiddleware
     private async Task ReplayAsync(HttpContext context, IdempotencyClaim claim)
     {
         var storeKey = claim.StoreKey!;
-        DecodedResponse stored;
-        string? problem;
-        if (claim.ReplayKind != PayloadKind.Raw)
+        DecodedResponse stored = default;
+        var problem = "the record holds a typed value, not an HTTP response.";
+        if (claim.TryGetReplayedRaw(out var raw))
         {
-            problem = $"the record holds a {claim.ReplayKind} payload, not an HTTP response.";
-            stored = default;
-        }
-        else
-        {
-            StoredResponse.TryDecode(claim.ReplayBody, out stored, out problem);
+            StoredResponse.TryDecode(raw, out stored, out problem);
         }
 
         if (problem is not null)
         {
             Log.StoredResponseCorrupt(_logger, storeKey, problem);
             await RecordCorruptAsync(context).ConfigureAwait(false);
-            return;
-        }
-
-        if (stored.IsNotStored)
-        {
-            await ResponseNotStoredAsync(context, stored.Status, stored.NotStoredCap!.Value).ConfigureAwait(false);
             return;
         }
 
@@ -53,12 +41,4 @@ internal sealed partial class IdempotencyMiddleware
             await response.Body.WriteAsync(stored.Body, context.RequestAborted).ConfigureAwait(false);
         }
     }
-
-    private Task ResponseNotStoredAsync(HttpContext context, int originalStatus, long cap) =>
-        ProblemResponse.WriteAsync(
-            context,
-            _options.PreviouslyFailedStatusCode,
-            _types.ResponseNotStored,
-            "Earlier response not stored",
-            string.Create(CultureInfo.InvariantCulture, $"The earlier request with this idempotency key was processed (status {originalStatus}), but its response was larger than the {cap}-byte replay limit and cannot be returned again. The request was not processed again; use a new key only to repeat the operation."));
 }

@@ -46,69 +46,50 @@ internal sealed partial class IdempotencyMiddleware
         if (header.Error is { } headerError)
         {
             Log.KeyHeaderInvalid(_logger, request.Method, request.Path, headerError);
-            await KeyInvalidAsync(context, headerError).ConfigureAwait(false);
-            return;
         }
 
-        var key = header.Key;
-        if (key is null && settings.KeyRequirement is { } requirement)
-        {
-            if (requirement == KeyRequirement.Optional)
-            {
-                await _next(context).ConfigureAwait(false);
-                return;
-            }
-
-            Log.KeyHeaderMissing(_logger, request.Method, request.Path);
-            await KeyMissingAsync(context).ConfigureAwait(false);
-            return;
-        }
-
+        // Only a readable key needs the body and the scope; every other answer is decided by the engine.
         string? fingerprint = null;
         string? scope = null;
         BufferedRequestBody? body = null;
-        if (key is not null)
+        var tooLarge = false;
+        if (header.Key is not null)
         {
             (fingerprint, body) = await RequestFingerprint.ComputeAsync(context, _options, context.RequestAborted).ConfigureAwait(false);
-            if (fingerprint is null)
+            tooLarge = fingerprint is null;
+            if (tooLarge)
             {
                 Log.RequestBodyTooLarge(_logger, request.Method, request.Path, _options.MaxRequestBodySize);
-                await RequestBodyTooLargeAsync(context).ConfigureAwait(false);
-                return;
             }
-
-            scope = _scopeResolver(context);
+            else
+            {
+                scope = _scopeResolver(context);
+            }
         }
 
         try
         {
-            // Without a key and without an endpoint-level requirement, the policy decides: 400, or run unprotected.
-            var idempotencyRequest = new IdempotencyRequest(_options.OperationName, key) { Scope = scope, Fingerprint = fingerprint, Policy = settings.Policy };
-            IdempotencyClaim claim;
-            try
+            var idempotencyRequest = new IdempotencyRequest(_options.OperationName, header.Key)
             {
-                claim = await _executor.BeginAsync(idempotencyRequest, context.RequestAborted).ConfigureAwait(false);
-            }
-            catch (IdempotencyException exception)
-            {
-                await WriteProblemAsync(context, exception).ConfigureAwait(false);
-                return;
-            }
-
+                Scope = scope,
+                Fingerprint = fingerprint,
+                Policy = settings.Policy,
+                Name = settings.Name,
+                KeyRequirement = settings.KeyRequirement,
+                KeyProblem = header.Error,
+                PayloadTooLarge = tooLarge,
+            };
+            var claim = await _executor.BeginAsync(idempotencyRequest, context.RequestAborted).ConfigureAwait(false);
             await using (claim.ConfigureAwait(false))
             {
-                switch (claim.Status)
+                var run = claim.Status switch
                 {
-                    case IdempotencyClaimStatus.Replay:
-                        await ReplayAsync(context, claim).ConfigureAwait(false);
-                        break;
-                    case IdempotencyClaimStatus.Acquired:
-                        await ExecuteAsync(context, claim).ConfigureAwait(false);
-                        break;
-                    default:
-                        await _next(context).ConfigureAwait(false);
-                        break;
-                }
+                    IdempotencyClaimStatus.Replayed => ReplayAsync(context, claim),
+                    IdempotencyClaimStatus.Acquired => ExecuteAsync(context, claim),
+                    IdempotencyClaimStatus.WithoutKey or IdempotencyClaimStatus.FailedOpen => _next(context),
+                    _ => WriteProblemAsync(context, claim),
+                };
+                await run.ConfigureAwait(false);
             }
         }
         finally

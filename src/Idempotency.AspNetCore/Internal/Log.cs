@@ -26,8 +26,8 @@ internal static partial class Log
     [LoggerMessage(106, LogLevel.Warning, "Response for {StoreKey} wrote {Written} bytes but declared Content-Length {Declared}; the key is released", EventName = "ContentLengthMismatch")]
     public static partial void ContentLengthMismatch(ILogger logger, string storeKey, long written, long declared);
 
-    [LoggerMessage(107, LogLevel.Error, "Storing the response for {StoreKey} failed; the key stays in progress until its lease expires", EventName = "ResponseStoreFailed")]
-    public static partial void ResponseStoreFailed(ILogger logger, Exception exception, string storeKey);
+    [LoggerMessage(107, LogLevel.Error, "Storing the response for {StoreKey} failed until its lease ended; it was sent but is not stored", EventName = "ResponseStoreFailed")]
+    public static partial void ResponseStoreFailed(ILogger logger, string storeKey);
 
     [LoggerMessage(108, LogLevel.Warning, "The lease of {StoreKey} was taken over while the handler ran; its response was sent but not stored", EventName = "ResponseLeaseLost")]
     public static partial void ResponseLeaseLost(ILogger logger, string storeKey);

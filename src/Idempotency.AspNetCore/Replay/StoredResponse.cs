@@ -12,10 +12,7 @@ namespace Idempotency.AspNetCore;
 /// (uint16, little-endian), the header count, and per header its name, its value count and each value; counts and
 /// string lengths are 7-bit encoded integers, strings UTF-8. The record ends exactly there.
 /// </para>
-/// <para>
-/// Kind 2, a response that ran but was not stored: bytes 2-3 its status (uint16), byte 4 the reason (1: larger than the
-/// cap), bytes 5-12 the cap in bytes (int64). The record ends exactly there.
-/// </para>
+/// (A response that ran but could not be kept is not a stored response: the engine's "not stored" marker records it.)
 /// The body comes first so the capture stream can record it in place, before the headers are known.
 /// An unknown revision or kind, or any inconsistency, makes the record unreadable: never guessed at.
 /// </summary>
@@ -23,14 +20,11 @@ internal static class StoredResponse
 {
     public const byte Revision = 1;
     public const byte ResponseKind = 1;
-    public const byte NotStoredKind = 2;
-    public const byte ReasonTooLarge = 1;
 
     /// <summary>Where the body starts in a kind-1 record.</summary>
     public const int BodyOffset = 6;
 
     private const int MaxHeaders = 1000;
-    private const int NotStoredLength = 13;
 
     /// <summary>Completes a recording that holds <see cref="BodyOffset"/> reserved bytes and the body.</summary>
     public static void FinishResponse(PooledBuffer recording, int status, IEnumerable<KeyValuePair<string, StringValues>> headers)
@@ -56,18 +50,6 @@ internal static class StoredResponse
         }
     }
 
-    /// <summary>Encodes the marker of a response that ran but could not be stored.</summary>
-    public static byte[] NotStored(int status, long cap)
-    {
-        var bytes = new byte[NotStoredLength];
-        bytes[0] = Revision;
-        bytes[1] = NotStoredKind;
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(2), (ushort)status);
-        bytes[4] = ReasonTooLarge;
-        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(5), cap);
-        return bytes;
-    }
-
     /// <summary>Decodes a stored record; <see langword="false"/> with a reason when it is unreadable.</summary>
     public static bool TryDecode(ReadOnlyMemory<byte> record, out DecodedResponse response, out string? problem)
     {
@@ -89,21 +71,8 @@ internal static class StoredResponse
         return span[1] switch
         {
             ResponseKind => TryDecodeResponse(record, out response, out problem),
-            NotStoredKind => TryDecodeNotStored(span, out response, out problem),
             _ => Fail($"unknown stored response kind {span[1]}.", out response, out problem),
         };
-    }
-
-    private static bool TryDecodeNotStored(ReadOnlySpan<byte> span, out DecodedResponse response, out string? problem)
-    {
-        if (span.Length != NotStoredLength || span[4] != ReasonTooLarge)
-        {
-            return Fail("the not-stored marker is malformed.", out response, out problem);
-        }
-
-        response = new DecodedResponse(BinaryPrimitives.ReadUInt16LittleEndian(span[2..]), [], default, NotStoredCap: BinaryPrimitives.ReadInt64LittleEndian(span[5..]));
-        problem = null;
-        return true;
     }
 
     private static bool TryDecodeResponse(ReadOnlyMemory<byte> record, out DecodedResponse response, out string? problem)
@@ -158,7 +127,7 @@ internal static class StoredResponse
             return Fail($"{span.Length - position} unexpected bytes follow the stored headers.", out response, out problem);
         }
 
-        response = new DecodedResponse(status, headers, record.Slice(BodyOffset, bodyLength), NotStoredCap: null);
+        response = new DecodedResponse(status, headers, record.Slice(BodyOffset, bodyLength));
         problem = null;
         return true;
     }
@@ -236,8 +205,5 @@ internal static class StoredResponse
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 }
 
-/// <summary>A decoded stored response: status, headers and body, or the marker of a response that was not stored.</summary>
-internal readonly record struct DecodedResponse(int Status, KeyValuePair<string, StringValues>[] Headers, ReadOnlyMemory<byte> Body, long? NotStoredCap)
-{
-    public bool IsNotStored => NotStoredCap is not null;
-}
+/// <summary>A decoded stored response: status, headers and body.</summary>
+internal readonly record struct DecodedResponse(int Status, KeyValuePair<string, StringValues>[] Headers, ReadOnlyMemory<byte> Body);

@@ -1,126 +1,145 @@
-using System.Buffers;
 using System.Diagnostics;
+using System.Text;
 
 namespace Idempotency;
 
 /// <summary>
-/// One claim on a key, for flows that cannot be wrapped in a delegate (the "context manager" style). While acquired,
-/// the lease is renewed every third of its length; complete, fail or release the claim when the work ends.
-/// Disposing a claim that is still acquired releases it (aborted work runs again on retry).
+/// The answer to <see cref="IIdempotencyExecutor.BeginAsync"/>: its <see cref="Status"/> names the outcome, and the
+/// properties beside it carry the details. When <see cref="IdempotencyClaimStatus.Acquired"/>, the caller owns the key
+/// (its lease is renewed every third of its length): run the work, then complete, fail or release the claim.
+/// Disposing a claim that is still acquired releases it (aborted work runs again on retry). Always dispose a claim.
 /// </summary>
-public sealed partial class IdempotencyClaim : IAsyncDisposable
+public sealed class IdempotencyClaim : IAsyncDisposable
 {
-    private readonly IdempotencyEngine? _engine;
-    private readonly ExecutionScope _scope;
-    private readonly PayloadKind _replayKind;
-    private readonly Activity? _activity;
-    private readonly long _startedTimestamp = Stopwatch.GetTimestamp();
-    private int _finished;
+    private readonly ExecutionPlan _plan;
+    private readonly AcquiredClaim? _acquired;
+    private readonly EngineContext? _context;
+    private readonly PayloadKind _replayedKind;
+    private readonly ReadOnlyMemory<byte> _replayedBody;
+    private Activity? _activity;
 
-    private IdempotencyClaim(IdempotencyEngine? engine, ExecutionScope scope, IdempotencyClaimStatus status, IdempotencyOutcome outcome, Activity? activity)
+    private IdempotencyClaim(IdempotencyClaimStatus status, ExecutionPlan plan, Activity? activity)
     {
-        _engine = engine;
-        _scope = scope;
         Status = status;
-        Outcome = outcome;
+        _plan = plan;
         _activity = activity;
     }
 
-    private IdempotencyClaim(IdempotencyEngine engine, ExecutionScope scope, PayloadKind kind, ReadOnlyMemory<byte> body, Activity? activity)
-        : this(engine, scope, IdempotencyClaimStatus.Replay, IdempotencyOutcome.Replayed, activity)
+    private IdempotencyClaim(AcquiredClaim acquired, ExecutionPlan plan, Activity? activity)
+        : this(IdempotencyClaimStatus.Acquired, plan, activity) => _acquired = acquired;
+
+    private IdempotencyClaim(EngineContext context, ExecutionPlan plan, PayloadKind kind, ReadOnlyMemory<byte> body, Activity? activity)
+        : this(IdempotencyClaimStatus.Replayed, plan, activity)
     {
-        _replayKind = kind;
-        ReplayBody = body;
-        _finished = 1;
+        _context = context;
+        _replayedKind = kind;
+        _replayedBody = body;
     }
 
-    /// <summary>Gets the state of the claim.</summary>
+    /// <summary>Gets the outcome.</summary>
     public IdempotencyClaimStatus Status { get; }
 
-    /// <summary>Gets how the request is being answered.</summary>
-    public IdempotencyOutcome Outcome { get; }
+    /// <summary>Gets the store key, or <see langword="null"/> when no usable key was given.</summary>
+    public string? StoreKey => _plan.StoreKey;
 
-    /// <summary>Gets the store key, or <see langword="null"/> when no key was given.</summary>
-    public string? StoreKey => _scope.StoreKey;
+    /// <summary>Gets the delay to suggest to the caller (<see cref="IdempotencyClaimStatus.InProgress"/> and <see cref="IdempotencyClaimStatus.StoreUnavailable"/>, from the policy).</summary>
+    public TimeSpan RetryAfter { get; private init; }
 
-    /// <summary>Gets the kind of the replayed payload (<see cref="Status"/> is <see cref="IdempotencyClaimStatus.Replay"/>).</summary>
-    public PayloadKind? ReplayKind => Status == IdempotencyClaimStatus.Replay ? _replayKind : null;
+    /// <summary>Gets when the running owner's lease ends (<see cref="IdempotencyClaimStatus.InProgress"/>).</summary>
+    public DateTimeOffset? LeaseExpiresAt { get; private init; }
 
-    /// <summary>Gets the replayed body: the serialized value, or the bytes given to <see cref="CompleteRawAsync"/>.</summary>
-    public ReadOnlyMemory<byte> ReplayBody { get; }
+    /// <summary>Gets when the stored record expires and the key may run again (<see cref="IdempotencyClaimStatus.PreviouslyFailed"/>, <see cref="IdempotencyClaimStatus.ResultNotStored"/>).</summary>
+    public DateTimeOffset? ExpiresAt { get; private init; }
 
-    /// <summary>Gets a value indicating whether another owner took the key over while this claim was held.</summary>
-    public bool LeaseLost => Volatile.Read(ref _leaseLost) != 0;
+    /// <summary>Gets the full type name of the remembered exception (<see cref="IdempotencyClaimStatus.PreviouslyFailed"/>).</summary>
+    public string? ErrorType { get; private init; }
 
-    internal string OwnerToken => _scope.OwnerToken;
+    /// <summary>Gets the message of the remembered exception (<see cref="IdempotencyClaimStatus.PreviouslyFailed"/>).</summary>
+    public string? ErrorMessage { get; private init; }
 
-    internal static IdempotencyClaim Acquired(IdempotencyEngine engine, ExecutionScope scope, Activity? activity)
-    {
-        var claim = new IdempotencyClaim(engine, scope, IdempotencyClaimStatus.Acquired, IdempotencyOutcome.Executed, activity);
-        claim.StartRenewal();
-        return claim;
-    }
+    /// <summary>Gets why the key is invalid, the record unreadable, or the result not stored; never contains the key.</summary>
+    public string? Reason { get; private init; }
 
-    internal static IdempotencyClaim Replayed(IdempotencyEngine engine, ExecutionScope scope, PayloadKind kind, ReadOnlyMemory<byte> body, Activity? activity) =>
-        new(engine, scope, kind, body, activity);
+    /// <summary>Gets the store's failure (<see cref="IdempotencyClaimStatus.StoreUnavailable"/>; an <c>IdempotencyStoreFullException</c> when a bounded store is full).</summary>
+    public IdempotencyStoreUnavailableException? StoreFailure { get; private init; }
 
-    internal static IdempotencyClaim Unprotected(ExecutionScope scope, IdempotencyOutcome outcome, Activity? activity) =>
-        new(null, scope, IdempotencyClaimStatus.Unprotected, outcome, activity) { _finished = 1 };
+    /// <summary>Gets a value indicating whether another owner took the key over while this claim held it.</summary>
+    public bool LeaseLost => _acquired?.LeaseLost == true;
+
+    internal ExecutionPlan Plan => _plan;
 
     /// <summary>Reads the replayed value.</summary>
     /// <typeparam name="T">The result type the operation returned.</typeparam>
     /// <returns>The value (<see langword="default"/> for a void result).</returns>
-    /// <exception cref="InvalidOperationException">The claim is not a replay, or the payload is not a value.</exception>
+    /// <exception cref="InvalidOperationException">The claim is not a replay, or the replayed result is raw bytes.</exception>
     /// <exception cref="IdempotencyRecordCorruptException">The stored value cannot be deserialized as <typeparamref name="T"/>.</exception>
-    public T GetReplayValue<T>()
+    public T GetReplayedValue<T>()
     {
-        if (Status != IdempotencyClaimStatus.Replay || _replayKind is not (PayloadKind.Value or PayloadKind.Void))
+        if (Status != IdempotencyClaimStatus.Replayed || _replayedKind is not (PayloadKind.Value or PayloadKind.Void))
         {
-            throw new InvalidOperationException($"The claim holds no replayed value (status {Status}, kind {ReplayKind}).");
+            throw new InvalidOperationException($"The claim holds no replayed value (status {Status}).");
         }
 
-        return _replayKind == PayloadKind.Void ? default! : _engine!.DeserializeReplay<T>(_scope.StoreKey!, ReplayBody.Span);
+        return _replayedKind == PayloadKind.Void ? default! : _context!.Deserialize<T>(_plan.StoreKey!, _replayedBody.Span);
+    }
+
+    /// <summary>Reads a replayed raw result, the bytes an integration stored with <see cref="CompleteRawAsync"/>.</summary>
+    /// <param name="raw">The bytes, when this returns <see langword="true"/>.</param>
+    /// <returns><see langword="true"/> when the claim is a replay of a raw result; <see langword="false"/> otherwise (a typed value was stored under the key).</returns>
+    public bool TryGetReplayedRaw(out ReadOnlyMemory<byte> raw)
+    {
+        raw = Status == IdempotencyClaimStatus.Replayed && _replayedKind == PayloadKind.Raw ? _replayedBody : default;
+        return Status == IdempotencyClaimStatus.Replayed && _replayedKind == PayloadKind.Raw;
     }
 
     /// <summary>Stores <paramref name="value"/> as the result of the key.</summary>
     /// <typeparam name="T">The result type.</typeparam>
     /// <param name="value">The result.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>A task that completes when the result is stored.</returns>
-    /// <exception cref="IdempotencyLeaseLostException">Another owner took the key over; nothing was stored.</exception>
-    /// <exception cref="IdempotencyStoreUnavailableException">The store failed; the key stays in progress until its lease expires.</exception>
-    public ValueTask CompleteAsync<T>(T value, CancellationToken cancellationToken)
-    {
-        if (Status != IdempotencyClaimStatus.Acquired)
-        {
-            return ValueTask.CompletedTask;
-        }
-
-        var buffer = new ArrayBufferWriter<byte>();
-        _engine!.Serializer.Serialize(buffer, value);
-        return CompleteCoreAsync(PayloadKind.Value, buffer.WrittenMemory, cancellationToken);
-    }
+    /// <param name="cancellationToken">Cancels the call (and the retries of a failing store).</param>
+    /// <returns>
+    /// What became of the result. A value the serializer refuses is <see cref="IdempotencyCompletion.NotStored"/> (the
+    /// work ran; retries are told). A store failure is retried until the write lands or the lease ends.
+    /// </returns>
+    /// <exception cref="InvalidOperationException">The claim was not acquired, or has already ended.</exception>
+    public ValueTask<IdempotencyCompletion> CompleteAsync<T>(T value, CancellationToken cancellationToken) =>
+        Owned() is { } acquired ? acquired.CompleteValueAsync(value, cancellationToken) : Unprotected();
 
     /// <summary>Stores the completion of an operation without a result.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>A task that completes when the completion is stored.</returns>
-    /// <exception cref="IdempotencyLeaseLostException">Another owner took the key over; nothing was stored.</exception>
-    /// <exception cref="IdempotencyStoreUnavailableException">The store failed.</exception>
-    public ValueTask CompleteAsync(CancellationToken cancellationToken) =>
-        Status == IdempotencyClaimStatus.Acquired ? CompleteCoreAsync(PayloadKind.Void, ReadOnlyMemory<byte>.Empty, cancellationToken) : ValueTask.CompletedTask;
-
-    /// <summary>Stores integration-defined bytes (for example a captured HTTP response) as the result.</summary>
-    /// <param name="body">The bytes; replayed as <see cref="ReplayBody"/> with <see cref="PayloadKind.Raw"/>.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>A task that completes when the bytes are stored.</returns>
-    /// <exception cref="IdempotencyLeaseLostException">Another owner took the key over; nothing was stored.</exception>
-    /// <exception cref="IdempotencyStoreUnavailableException">The store failed; the key is then marked failed with <see cref="IdempotencyResultNotStoredException"/> when the store still takes that, so a retry is not run again.</exception>
-    public ValueTask CompleteRawAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
-        Status == IdempotencyClaimStatus.Acquired ? CompleteCoreAsync(PayloadKind.Raw, body, cancellationToken) : ValueTask.CompletedTask;
+    /// <returns>What became of the completion.</returns>
+    /// <exception cref="InvalidOperationException">The claim was not acquired, or has already ended.</exception>
+    public ValueTask<IdempotencyCompletion> CompleteAsync(CancellationToken cancellationToken) =>
+        Owned() is { } acquired ? acquired.CompleteAsync(PayloadKind.Void, ReadOnlyMemory<byte>.Empty, cancellationToken) : Unprotected();
 
     /// <summary>
-    /// Ends the claim after the work threw: remembers the failure when the policy says so, otherwise releases the key so a
-    /// retry runs again. Never throws for a store failure, so it cannot hide <paramref name="exception"/>.
+    /// Stores a raw result: bytes an integration defines (for example a captured HTTP response), replayed through
+    /// <see cref="TryGetReplayedRaw"/>. The engine stores them as they are (compressed above the threshold).
+    /// </summary>
+    /// <param name="raw">The bytes.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What became of the result.</returns>
+    /// <exception cref="InvalidOperationException">The claim was not acquired, or has already ended.</exception>
+    public ValueTask<IdempotencyCompletion> CompleteRawAsync(ReadOnlyMemory<byte> raw, CancellationToken cancellationToken) =>
+        Owned() is { } acquired ? acquired.CompleteAsync(PayloadKind.Raw, raw, cancellationToken) : Unprotected();
+
+    /// <summary>
+    /// Ends the claim with a marker instead of a result, when the work ran but its result cannot be kept (for example a
+    /// response above the size cap): every retry gets <see cref="IdempotencyClaimStatus.ResultNotStored"/> with
+    /// <paramref name="reason"/> for the key's TTL, and the work does not run again.
+    /// </summary>
+    /// <param name="reason">Why, in words a caller may be shown; never include the key or personal data.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns><see cref="IdempotencyCompletion.NotStored"/> once the marker is written, or <see cref="IdempotencyCompletion.LeaseLost"/>.</returns>
+    /// <exception cref="InvalidOperationException">The claim was not acquired, or has already ended.</exception>
+    public ValueTask<IdempotencyCompletion> MarkNotStoredAsync(string reason, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        return Owned() is { } acquired ? acquired.CompleteAsync(PayloadKind.NotStored, Encoding.UTF8.GetBytes(reason), cancellationToken) : Unprotected();
+    }
+
+    /// <summary>
+    /// Ends the claim after the work threw: remembers the failure when the policy says so, otherwise releases the key so
+    /// a retry runs again. Never throws for a store failure, so it cannot hide <paramref name="exception"/>.
     /// </summary>
     /// <param name="exception">What the work threw.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -129,66 +148,74 @@ public sealed partial class IdempotencyClaim : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(exception);
         _activity?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
-        return TryFinish() ? _engine!.FailOrReleaseAsync(this, _scope, exception, cancellationToken) : ValueTask.CompletedTask;
+        return _acquired?.FailAsync(exception, cancellationToken) ?? ValueTask.CompletedTask;
     }
 
-    /// <summary>Releases the key so a retry runs again. Never throws for a store failure.</summary>
+    /// <summary>Releases the key so a retry runs again; a no-op unless the claim is acquired and not ended. Never throws for a store failure.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the key is released.</returns>
     public ValueTask ReleaseAsync(CancellationToken cancellationToken) =>
-        TryFinish() ? _engine!.ReleaseQuietlyAsync(_scope, cancellationToken) : ValueTask.CompletedTask;
+        _acquired?.ReleaseAsync(cancellationToken) ?? ValueTask.CompletedTask;
 
-    /// <summary>Releases the key if the claim is still acquired, and ends the claim's span.</summary>
+    /// <summary>
+    /// Creates the typed exception for a status that does not let the work run (what the <c>ExecuteAsync</c>
+    /// overloads throw), or <see langword="null"/> for <see cref="IdempotencyClaimStatus.Acquired"/>,
+    /// <see cref="IdempotencyClaimStatus.Replayed"/>, <see cref="IdempotencyClaimStatus.WithoutKey"/> and <see cref="IdempotencyClaimStatus.FailedOpen"/>.
+    /// </summary>
+    /// <returns>The exception, not thrown.</returns>
+    public IdempotencyException? CreateException() => Status switch
+    {
+        IdempotencyClaimStatus.InProgress => new IdempotencyRequestInProgressException(_plan.StoreKey!, RetryAfter, LeaseExpiresAt!.Value),
+        IdempotencyClaimStatus.KeyReused => new IdempotencyKeyReusedException(_plan.StoreKey!),
+        IdempotencyClaimStatus.PreviouslyFailed => new IdempotencyPreviouslyFailedException(_plan.StoreKey!, ErrorType!, ErrorMessage!, ExpiresAt!.Value),
+        IdempotencyClaimStatus.ResultNotStored => new IdempotencyResultNotStoredException(_plan.StoreKey!, Reason!, ExpiresAt!.Value),
+        IdempotencyClaimStatus.KeyMissing => new IdempotencyKeyMissingException(_plan.Operation),
+        IdempotencyClaimStatus.KeyInvalid => new IdempotencyKeyInvalidException(Reason!),
+        IdempotencyClaimStatus.PayloadTooLarge => new IdempotencyPayloadTooLargeException(_plan.Operation),
+        IdempotencyClaimStatus.StoreUnavailable => StoreFailure,
+        IdempotencyClaimStatus.RecordCorrupt => new IdempotencyRecordCorruptException(_plan.StoreKey!, Reason!),
+        _ => null,
+    };
+
+    /// <summary>Releases the key if the claim is still acquired and not ended, and ends the claim's span.</summary>
     /// <returns>A task that completes when the claim has ended.</returns>
     public async ValueTask DisposeAsync()
     {
-        await ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
-        _activity?.Dispose();
+        if (_acquired is { Ended: false })
+        {
+            await _acquired.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        Interlocked.Exchange(ref _activity, null)?.Dispose();
     }
 
-    internal void RecordDuration(string outcome) => _engine?.Metrics.OperationDuration(_scope.Operation, outcome, _startedTimestamp);
+    internal static IdempotencyClaim Acquired(AcquiredClaim acquired, ExecutionPlan plan, Activity? activity) => new(acquired, plan, activity);
 
-    internal void SetActivityOutcome(string outcome) => _activity?.SetTag(IdempotencyTelemetry.OutcomeTag, outcome);
+    internal static IdempotencyClaim Replayed(EngineContext context, ExecutionPlan plan, PayloadKind kind, ReadOnlyMemory<byte> body, Activity? activity) =>
+        new(context, plan, kind, body, activity);
 
-    internal ValueTask CompleteAfterRunAsync(PayloadKind kind, ReadOnlyMemory<byte> body) =>
-        TryFinish() ? _engine!.CompleteAfterRunAsync(this, _scope, kind, body) : ValueTask.CompletedTask;
+    internal static IdempotencyClaim Unprotected(IdempotencyClaimStatus status, ExecutionPlan plan, Activity? activity) => new(status, plan, activity);
 
-    internal ValueTask ResultNotStoredAfterRunAsync(Exception failure) =>
-        TryFinish() ? _engine!.ResultNotStoredAsync(this, _scope, failure) : ValueTask.CompletedTask;
+    internal static IdempotencyClaim InProgress(ExecutionPlan plan, TimeSpan retryAfter, DateTimeOffset leaseExpiresAt) =>
+        new(IdempotencyClaimStatus.InProgress, plan, null) { RetryAfter = retryAfter, LeaseExpiresAt = leaseExpiresAt };
 
-    private async ValueTask CompleteCoreAsync(PayloadKind kind, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    internal static IdempotencyClaim PreviouslyFailed(ExecutionPlan plan, StoredFailure failure, DateTimeOffset expiresAt) =>
+        new(IdempotencyClaimStatus.PreviouslyFailed, plan, null) { ErrorType = failure.Type, ErrorMessage = failure.Message, ExpiresAt = expiresAt };
+
+    internal static IdempotencyClaim ResultNotStored(ExecutionPlan plan, string reason, DateTimeOffset expiresAt) =>
+        new(IdempotencyClaimStatus.ResultNotStored, plan, null) { Reason = reason, ExpiresAt = expiresAt };
+
+    internal static IdempotencyClaim Unavailable(ExecutionPlan plan, IdempotencyStoreUnavailableException failure) =>
+        new(IdempotencyClaimStatus.StoreUnavailable, plan, null) { StoreFailure = failure, RetryAfter = plan.Policy.StoreUnavailableRetryAfter };
+
+    internal static IdempotencyClaim Rejected(IdempotencyClaimStatus status, ExecutionPlan plan, string? reason = null) => new(status, plan, null) { Reason = reason };
+
+    private AcquiredClaim? Owned() => Status switch
     {
-        if (!TryFinish())
-        {
-            throw new InvalidOperationException("The claim has already ended.");
-        }
+        IdempotencyClaimStatus.Acquired => _acquired,
+        IdempotencyClaimStatus.WithoutKey or IdempotencyClaimStatus.FailedOpen => null,
+        _ => throw new InvalidOperationException($"Only an acquired claim can be completed (status {Status})."),
+    };
 
-        bool stored;
-        try
-        {
-            stored = await _engine!.CompleteAsync(this, _scope, kind, body, cancellationToken).ConfigureAwait(false);
-        }
-        catch (IdempotencyStoreUnavailableException ex)
-        {
-            // The work has run: mark the key "result not stored" (when the store takes it) so a retry is told, not re-run.
-            await _engine!.ResultNotStoredAsync(this, _scope, ex).ConfigureAwait(false);
-            throw;
-        }
-
-        if (!stored)
-        {
-            throw new IdempotencyLeaseLostException(_scope.StoreKey!);
-        }
-    }
-
-    private bool TryFinish()
-    {
-        if (Interlocked.Exchange(ref _finished, 1) != 0)
-        {
-            return false;
-        }
-
-        StopRenewal();
-        return true;
-    }
+    private static ValueTask<IdempotencyCompletion> Unprotected() => ValueTask.FromResult(IdempotencyCompletion.Unprotected);
 }

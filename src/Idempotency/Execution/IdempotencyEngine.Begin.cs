@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 
 namespace Idempotency;
 
@@ -7,203 +8,165 @@ internal sealed partial class IdempotencyEngine
     private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan MaxPollDelay = TimeSpan.FromSeconds(1);
 
-    // Not async itself: when the store answers synchronously (in-memory, local cache) no extra state machine is built,
-    // and when it does not, only BeginCoreAsync's.
+    // Not async itself: every answer that needs no store call (rejections, no key, the local cache) costs no state machine.
     public ValueTask<IdempotencyClaim> BeginAsync(IdempotencyRequest request, CancellationToken cancellationToken)
     {
-        if (!string.IsNullOrEmpty(request.Key) && KeyValidation.Problem(request.Key, _options) is { } problem)
+        var keyProblem = request.KeyProblem ?? (request.Key is null ? null : KeyValidation.Problem(request.Key, _options));
+        var plan = Resolve(request, keyProblem);
+        var activity = _context.Telemetry.Start(plan);
+        if (keyProblem is not null)
         {
-            Log.KeyInvalid(_logger, request.Operation, problem);
-            Metrics.Request(IdempotencyOutcomes.KeyInvalid, request.Operation, request.Policy ?? IdempotencyDefaults.DefaultPolicyName);
-            throw new IdempotencyKeyInvalidException(problem);
+            return ValueTask.FromResult(Reject(IdempotencyClaimStatus.KeyInvalid, IdempotencyOutcomes.KeyInvalid, plan, activity, keyProblem));
         }
 
-        var scope = Resolve(request);
-        var activity = StartActivity(scope);
-        var pending = BeginCoreAsync(scope, activity, cancellationToken);
-        return pending.IsCompletedSuccessfully ? pending : EndActivityOnFailureAsync(pending, activity);
+        if (request.PayloadTooLarge)
+        {
+            return ValueTask.FromResult(Reject(IdempotencyClaimStatus.PayloadTooLarge, IdempotencyOutcomes.PayloadTooLarge, plan, activity));
+        }
+
+        if (plan.StoreKey is null)
+        {
+            return ValueTask.FromResult(plan.KeyRequirement == KeyRequirement.Required
+                ? Reject(IdempotencyClaimStatus.KeyMissing, IdempotencyOutcomes.KeyMissing, plan, activity)
+                : Run(IdempotencyClaimStatus.WithoutKey, IdempotencyOutcomes.WithoutKey, plan, activity));
+        }
+
+        if (_context.Cache is { } cache && plan.Policy.UseLocalCache && cache.TryGet(plan.StoreKey, _context.Clock.GetUtcNow()) is { } cached)
+        {
+            return ValueTask.FromResult(Answer(plan, cached, activity, fromLocalCache: true));
+        }
+
+        return ClaimAsync(plan, activity, cancellationToken);
     }
 
-    private static async ValueTask<IdempotencyClaim> EndActivityOnFailureAsync(ValueTask<IdempotencyClaim> pending, Activity? activity)
+    private async ValueTask<IdempotencyClaim> ClaimAsync(ExecutionPlan plan, Activity? activity, CancellationToken cancellationToken)
     {
+        var storeKey = plan.StoreKey!;
+        var ownerToken = Guid.NewGuid().ToString("N");
+        var deadline = _context.Clock.GetUtcNow() + plan.Policy.InProgressWait;
+        var pollDelay = FirstPollDelay;
         try
         {
-            return await pending.ConfigureAwait(false);
+            while (true)
+            {
+                var now = _context.Clock.GetUtcNow();
+                IdempotencyClaimResult result;
+                try
+                {
+                    result = await _context.Store.ClaimAsync(new(storeKey, ownerToken, plan.Fingerprint, now, plan.Policy.Lease, plan.ClaimTtl), plan.Name, cancellationToken).ConfigureAwait(false);
+                }
+                catch (IdempotencyRecordCorruptException ex)
+                {
+                    return Reject(IdempotencyClaimStatus.RecordCorrupt, IdempotencyOutcomes.Corrupt, plan, activity, ex.Reason);
+                }
+                catch (IdempotencyStoreUnavailableException ex)
+                {
+                    return StoreFailed(plan, activity, ex);
+                }
+
+                if (result.IsAcquired)
+                {
+                    return IdempotencyClaim.Acquired(new AcquiredClaim(_context, plan, storeKey, ownerToken, now, activity), plan, activity);
+                }
+
+                var existing = result.Existing!;
+                if (existing.Status != IdempotencyRecordStatus.InProgress || !string.Equals(existing.Fingerprint, plan.Fingerprint, StringComparison.Ordinal))
+                {
+                    return Answer(plan, existing, activity, fromLocalCache: false);
+                }
+
+                var remaining = deadline - now;
+                if (remaining <= TimeSpan.Zero)
+                {
+                    return Reject(IdempotencyClaim.InProgress(plan, plan.Policy.InProgressRetryAfter, existing.LeaseExpiresAt), IdempotencyOutcomes.InProgress, activity);
+                }
+
+                // Claim again rather than read: if the first run released the key, this caller takes it over.
+                await Task.Delay(pollDelay < remaining ? pollDelay : remaining, _context.Clock, cancellationToken).ConfigureAwait(false);
+                pollDelay = pollDelay * 2 < MaxPollDelay ? pollDelay * 2 : MaxPollDelay;
+            }
         }
-        catch (Exception ex)
+        catch
         {
-            activity?.SetTag(IdempotencyTelemetry.OutcomeTag, OutcomeOf(ex));
-            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            // Only the caller's cancellation gets here: every store outcome above is an answer.
             activity?.Dispose();
             throw;
         }
     }
 
-    private async ValueTask<IdempotencyClaim> BeginCoreAsync(ExecutionScope scope, Activity? activity, CancellationToken cancellationToken)
+    private IdempotencyClaim StoreFailed(ExecutionPlan plan, Activity? activity, IdempotencyStoreUnavailableException failure)
     {
-        if (scope.StoreKey is null)
+        if (plan.Policy.StoreFailureMode == StoreFailureMode.FailOpen)
         {
-            return WithoutKey(scope, activity);
+            return Run(IdempotencyClaimStatus.FailedOpen, IdempotencyOutcomes.FailOpen, plan, activity);
         }
 
-        if (_cache is not null && scope.Policy.UseLocalCache && _cache.TryGet(scope.StoreKey, TimeProvider.GetUtcNow()) is { } cached)
-        {
-            return Answer(scope, cached, activity, fromLocalCache: true);
-        }
-
-        var deadline = TimeProvider.GetUtcNow() + scope.Policy.InProgressWait;
-        var pollDelay = FirstPollDelay;
-        while (true)
-        {
-            var now = TimeProvider.GetUtcNow();
-            IdempotencyClaimResult result;
-            var started = Stopwatch.GetTimestamp();
-            var failed = false;
-            try
-            {
-                // Inlined rather than a helper: one async layer less per request when the store is really asynchronous.
-                result = await _store.ClaimAsync(ClaimRequest(scope, now), cancellationToken).ConfigureAwait(false);
-            }
-            catch (IdempotencyRecordCorruptException ex)
-            {
-                Log.CorruptRecord(_logger, scope.StoreKey, ex.Reason);
-                Metrics.Request(IdempotencyOutcomes.Corrupt, scope.Operation, scope.PolicyName);
-                throw;
-            }
-            catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
-            {
-                failed = true;
-                var unavailable = Unavailable(ex, "claim", scope);
-                if (scope.Policy.StoreFailureMode != StoreFailureMode.FailOpen)
-                {
-                    throw unavailable;
-                }
-                Log.FailOpen(_logger, scope.Operation);
-                return Finish(IdempotencyClaim.Unprotected(scope, IdempotencyOutcome.ExecutedUnprotected, activity), scope, IdempotencyOutcomes.FailOpen);
-            }
-            finally
-            {
-                Metrics.StoreCall("claim", _storeName, started, failed);
-            }
-
-            if (result.IsAcquired)
-            {
-                return IdempotencyClaim.Acquired(this, scope, activity);
-            }
-
-            var existing = result.Existing!;
-            if (existing.Status != IdempotencyRecordStatus.InProgress || !string.Equals(existing.Fingerprint, scope.Fingerprint, StringComparison.Ordinal))
-            {
-                return Answer(scope, existing, activity, fromLocalCache: false);
-            }
-
-            var remaining = deadline - now;
-            if (remaining <= TimeSpan.Zero)
-            {
-                Log.InProgress(_logger, scope.Operation, scope.StoreKey);
-                Metrics.Request(IdempotencyOutcomes.InProgress, scope.Operation, scope.PolicyName);
-                throw new IdempotencyRequestInProgressException(scope.StoreKey, scope.Policy.InProgressRetryAfter, existing.LeaseExpiresAt);
-            }
-
-            // Claim again rather than read: if the first run released the key, this caller takes it over.
-            await Task.Delay(pollDelay < remaining ? pollDelay : remaining, TimeProvider, cancellationToken).ConfigureAwait(false);
-            pollDelay = pollDelay * 2 < MaxPollDelay ? pollDelay * 2 : MaxPollDelay;
-        }
-    }
-
-    private IdempotencyClaim WithoutKey(ExecutionScope scope, Activity? activity)
-    {
-        if (scope.Policy.KeyRequirement == KeyRequirement.Required)
-        {
-            Log.KeyMissing(_logger, scope.Operation, "rejected");
-            Metrics.Request(IdempotencyOutcomes.KeyMissing, scope.Operation, scope.PolicyName);
-            throw new IdempotencyKeyMissingException(scope.Operation);
-        }
-
-        Log.KeyMissing(_logger, scope.Operation, "running without idempotency");
-        return Finish(IdempotencyClaim.Unprotected(scope, IdempotencyOutcome.ExecutedWithoutKey, activity), scope, IdempotencyOutcomes.WithoutKey);
+        return Reject(IdempotencyClaim.Unavailable(plan, failure), IdempotencyOutcomes.StoreUnavailable, activity);
     }
 
     // The fingerprint check comes first: a reused key is an error whatever state the record is in.
-    private IdempotencyClaim Answer(ExecutionScope scope, IdempotencyRecord existing, Activity? activity, bool fromLocalCache)
+    private IdempotencyClaim Answer(ExecutionPlan plan, IdempotencyRecord existing, Activity? activity, bool fromLocalCache)
     {
-        var storeKey = scope.StoreKey!;
-        if (!string.Equals(existing.Fingerprint, scope.Fingerprint, StringComparison.Ordinal))
+        if (!string.Equals(existing.Fingerprint, plan.Fingerprint, StringComparison.Ordinal))
         {
-            Log.KeyReused(_logger, scope.Operation, storeKey);
-            Metrics.Request(IdempotencyOutcomes.KeyReused, scope.Operation, scope.PolicyName);
-            throw new IdempotencyKeyReusedException(storeKey);
+            return Reject(IdempotencyClaimStatus.KeyReused, IdempotencyOutcomes.KeyReused, plan, activity);
         }
 
-        var (kind, body) = DecodeOrThrow(scope, existing.Payload);
-        if ((existing.Status == IdempotencyRecordStatus.Failed) != (kind == PayloadKind.Error))
-        {
-            // A completed record holding an error, or a failed one holding a result, was not written by this engine.
-            Log.CorruptRecord(_logger, storeKey, "the payload kind does not match the record status");
-            Metrics.Request(IdempotencyOutcomes.Corrupt, scope.Operation, scope.PolicyName);
-            throw new IdempotencyRecordCorruptException(storeKey, $"a {existing.Status} record holds a payload of kind {kind}.");
-        }
-
-        if (existing.Status == IdempotencyRecordStatus.Failed)
-        {
-            var failure = StoredFailure.Deserialize(storeKey, body.Span);
-            Log.PreviouslyFailed(_logger, scope.Operation, storeKey);
-            Metrics.Request(IdempotencyOutcomes.PreviouslyFailed, scope.Operation, scope.PolicyName);
-            throw new IdempotencyPreviouslyFailedException(storeKey, failure.Type, failure.Message, existing.ExpiresAt);
-        }
-
-        if (!fromLocalCache && _cache is not null && scope.Policy.UseLocalCache)
-        {
-            _cache.Set(existing);
-        }
-
-        Log.Replayed(_logger, scope.Operation, storeKey, fromLocalCache);
-        return Finish(IdempotencyClaim.Replayed(this, scope, kind, body, activity), scope, IdempotencyOutcomes.Replayed);
-    }
-
-    private (PayloadKind Kind, ReadOnlyMemory<byte> Body) DecodeOrThrow(ExecutionScope scope, ReadOnlyMemory<byte> payload)
-    {
+        PayloadKind kind;
+        ReadOnlyMemory<byte> body;
+        StoredFailure? failure = null;
         try
         {
-            return Payload.Decode(scope.StoreKey!, payload);
+            (kind, body) = Payload.Decode(plan.StoreKey!, existing.Payload);
+            if ((existing.Status == IdempotencyRecordStatus.Failed) != (kind == PayloadKind.Error))
+            {
+                // A completed record holding an error, or a failed one holding a result, was not written by this engine.
+                return Reject(IdempotencyClaimStatus.RecordCorrupt, IdempotencyOutcomes.Corrupt, plan, activity, $"a {existing.Status} record holds a payload of kind {kind}.");
+            }
+
+            if (kind == PayloadKind.Error)
+            {
+                failure = StoredFailure.Deserialize(plan.StoreKey!, body.Span);
+            }
         }
         catch (IdempotencyRecordCorruptException ex)
         {
-            Log.CorruptRecord(_logger, scope.StoreKey!, ex.Reason);
-            Metrics.Request(IdempotencyOutcomes.Corrupt, scope.Operation, scope.PolicyName);
-            throw;
+            return Reject(IdempotencyClaimStatus.RecordCorrupt, IdempotencyOutcomes.Corrupt, plan, activity, ex.Reason);
         }
-    }
 
-    // The span of a rejected request carries the same outcome as the requests counter.
-    private static string? OutcomeOf(Exception exception) => exception switch
-    {
-        IdempotencyKeyReusedException => IdempotencyOutcomes.KeyReused,
-        IdempotencyRequestInProgressException => IdempotencyOutcomes.InProgress,
-        IdempotencyKeyMissingException => IdempotencyOutcomes.KeyMissing,
-        IdempotencyStoreUnavailableException => IdempotencyOutcomes.StoreUnavailable,
-        IdempotencyPreviouslyFailedException => IdempotencyOutcomes.PreviouslyFailed,
-        IdempotencyRecordCorruptException => IdempotencyOutcomes.Corrupt,
-        _ => null,
-    };
-
-    private IdempotencyClaim Finish(IdempotencyClaim claim, ExecutionScope scope, string outcome)
-    {
-        Metrics.Request(outcome, scope.Operation, scope.PolicyName);
-        claim.SetActivityOutcome(outcome);
-        return claim;
-    }
-
-    private Activity? StartActivity(ExecutionScope scope)
-    {
-        var activity = IdempotencyTelemetry.ActivitySource.StartActivity(IdempotencyTelemetry.ExecuteActivityName);
-        if (activity is { IsAllDataRequested: true })
+        if (failure is not null)
         {
-            activity.SetTag(IdempotencyTelemetry.OperationTag, scope.Operation);
-            activity.SetTag(IdempotencyTelemetry.PolicyTag, scope.PolicyName);
-            activity.SetTag(IdempotencyTelemetry.StoreTag, _storeName);
+            return Reject(IdempotencyClaim.PreviouslyFailed(plan, failure, existing.ExpiresAt), IdempotencyOutcomes.PreviouslyFailed, activity);
         }
 
-        return activity;
+        if (!fromLocalCache && _context.Cache is { } cache && plan.Policy.UseLocalCache)
+        {
+            cache.Set(existing);
+        }
+
+        if (kind == PayloadKind.NotStored)
+        {
+            return Reject(IdempotencyClaim.ResultNotStored(plan, Encoding.UTF8.GetString(body.Span), existing.ExpiresAt), IdempotencyOutcomes.ResultNotStored, activity);
+        }
+
+        _context.Telemetry.Report(plan, activity, IdempotencyOutcomes.Replayed, fromLocalCache ? "cache" : null);
+        return IdempotencyClaim.Replayed(_context, plan, kind, body, activity);
+    }
+
+    private IdempotencyClaim Run(IdempotencyClaimStatus status, string outcome, ExecutionPlan plan, Activity? activity)
+    {
+        _context.Telemetry.Report(plan, activity, outcome);
+        return IdempotencyClaim.Unprotected(status, plan, activity);
+    }
+
+    private IdempotencyClaim Reject(IdempotencyClaimStatus status, string outcome, ExecutionPlan plan, Activity? activity, string? reason = null) =>
+        Reject(IdempotencyClaim.Rejected(status, plan, reason), outcome, activity, reason);
+
+    // A rejection is final: its span ends here, with the outcome on it.
+    private IdempotencyClaim Reject(IdempotencyClaim claim, string outcome, Activity? activity, string? detail = null)
+    {
+        _context.Telemetry.Report(claim.Plan, activity, outcome, detail ?? claim.StoreFailure?.Message);
+        activity?.Dispose();
+        return claim;
     }
 }

@@ -1,7 +1,6 @@
-using System.Buffers;
-
 namespace Idempotency;
 
+// The convenience overloads: the one place outcomes that stop the work become the typed exceptions.
 internal sealed partial class IdempotencyEngine
 {
     public async ValueTask<IdempotencyResult<T>> ExecuteAsync<T>(IdempotencyRequest request, Func<CancellationToken, ValueTask<T>> operation, CancellationToken cancellationToken)
@@ -10,12 +9,13 @@ internal sealed partial class IdempotencyEngine
         var claim = await BeginAsync(request, cancellationToken).ConfigureAwait(false);
         await using (claim.ConfigureAwait(false))
         {
-            if (claim.Status == IdempotencyClaimStatus.Replay)
+            if (claim.Status == IdempotencyClaimStatus.Replayed)
             {
-                return new IdempotencyResult<T>(claim.GetReplayValue<T>(), IdempotencyOutcome.Replayed);
+                return new IdempotencyResult<T>(claim.GetReplayedValue<T>(), IdempotencyOutcome.Replayed);
             }
 
-            if (claim.Status == IdempotencyClaimStatus.Acquired && Serializer is JsonIdempotencySerializer json)
+            var outcome = RunOutcome(claim);
+            if (claim.Status == IdempotencyClaimStatus.Acquired && _context.Serializer is JsonIdempotencySerializer json)
             {
                 // A type the configured JsonSerializerContext does not know fails here, before the work runs, not after.
                 json.EnsureSupported<T>();
@@ -32,27 +32,9 @@ internal sealed partial class IdempotencyEngine
                 throw;
             }
 
-            if (claim.Status == IdempotencyClaimStatus.Acquired)
-            {
-                var buffer = new ArrayBufferWriter<byte>();
-                Exception? serializationFailure = null;
-                try
-                {
-                    Serializer.Serialize(buffer, value);
-                }
-                catch (Exception ex)
-                {
-                    serializationFailure = ex;
-                }
-
-                // The work has run: a result that cannot be serialized is handled like one the store refused, so the
-                // caller still gets it and a retry is told rather than running the work again.
-                await (serializationFailure is null
-                    ? claim.CompleteAfterRunAsync(PayloadKind.Value, buffer.WrittenMemory)
-                    : claim.ResultNotStoredAfterRunAsync(serializationFailure)).ConfigureAwait(false);
-            }
-
-            return new IdempotencyResult<T>(value, claim.Outcome);
+            // The work has run: its completion is not the caller's to cancel, and it never throws for a store failure.
+            var completion = await claim.CompleteAsync(value, CancellationToken.None).ConfigureAwait(false);
+            return new IdempotencyResult<T>(value, outcome) { LeaseLost = completion == IdempotencyCompletion.LeaseLost, ResultNotStored = completion == IdempotencyCompletion.NotStored };
         }
     }
 
@@ -62,11 +44,12 @@ internal sealed partial class IdempotencyEngine
         var claim = await BeginAsync(request, cancellationToken).ConfigureAwait(false);
         await using (claim.ConfigureAwait(false))
         {
-            if (claim.Status == IdempotencyClaimStatus.Replay)
+            if (claim.Status == IdempotencyClaimStatus.Replayed)
             {
                 return new IdempotencyResult(IdempotencyOutcome.Replayed);
             }
 
+            var outcome = RunOutcome(claim);
             try
             {
                 await operation(cancellationToken).ConfigureAwait(false);
@@ -77,12 +60,17 @@ internal sealed partial class IdempotencyEngine
                 throw;
             }
 
-            if (claim.Status == IdempotencyClaimStatus.Acquired)
-            {
-                await claim.CompleteAfterRunAsync(PayloadKind.Void, ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
-            }
-
-            return new IdempotencyResult(claim.Outcome);
+            var completion = await claim.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+            return new IdempotencyResult(outcome) { LeaseLost = completion == IdempotencyCompletion.LeaseLost, ResultNotStored = completion == IdempotencyCompletion.NotStored };
         }
     }
+
+    /// <summary>How a claim that lets the work run is reported; every other status is thrown as its typed exception.</summary>
+    private static IdempotencyOutcome RunOutcome(IdempotencyClaim claim) => claim.Status switch
+    {
+        IdempotencyClaimStatus.Acquired => IdempotencyOutcome.Executed,
+        IdempotencyClaimStatus.WithoutKey => IdempotencyOutcome.ExecutedWithoutKey,
+        IdempotencyClaimStatus.FailedOpen => IdempotencyOutcome.ExecutedUnprotected,
+        _ => throw claim.CreateException()!,
+    };
 }

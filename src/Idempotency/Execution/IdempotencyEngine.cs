@@ -4,16 +4,19 @@ using Microsoft.Extensions.Logging;
 
 namespace Idempotency;
 
-/// <summary>The engine behind <see cref="IIdempotencyExecutor"/>, split by concern into partial files.</summary>
+/// <summary>
+/// The engine behind <see cref="IIdempotencyExecutor"/>: resolves a request into a plan (this file), claims its key and
+/// answers (<c>.Begin</c>), and wraps both around a delegate (<c>.Execute</c>). An acquired claim lives on in
+/// <see cref="AcquiredClaim"/>, which never calls back here.
+/// </summary>
 internal sealed partial class IdempotencyEngine : IIdempotencyExecutor
 {
+    private const int MaxNameLength = 200;
+
     private readonly IdempotencyOptions _options;
     private readonly FrozenDictionary<string, IdempotencyPolicy> _policies;
     private readonly FrozenDictionary<string, TimeSpan> _operationTtls;
-    private readonly IIdempotencyStore _store;
-    private readonly string _storeName;
-    private readonly ILogger _logger;
-    private readonly LocalRecordCache? _cache;
+    private readonly EngineContext _context;
 
     public IdempotencyEngine(
         IdempotencyOptions options,
@@ -34,43 +37,46 @@ internal sealed partial class IdempotencyEngine : IIdempotencyExecutor
         _options = options;
         _policies = options.BuildPolicies().ToFrozenDictionary(StringComparer.Ordinal);
         _operationTtls = options.OperationTtls.ToFrozenDictionary(StringComparer.Ordinal);
-        _store = store;
-        _storeName = store.GetType().Name;
-        Serializer = serializer ?? (options.JsonSerializerOptions is { } json ? new JsonIdempotencySerializer(json) : JsonIdempotencySerializer.CreateDefault());
-        TimeProvider = timeProvider ?? TimeProvider.System;
-        _logger = (ILogger?)loggerFactory?.CreateLogger("Idempotency") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-        Metrics = new IdempotencyMetrics(meterFactory);
-        _cache = options.LocalCacheMaxEntries > 0 ? new LocalRecordCache(options.LocalCacheMaxEntries) : null;
+        var logger = (ILogger?)loggerFactory?.CreateLogger("Idempotency") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        var metrics = new IdempotencyMetrics(meterFactory);
+        var calls = new StoreCalls(store, metrics, logger);
+        _context = new EngineContext(
+            options,
+            calls,
+            serializer ?? (options.JsonSerializerOptions is { } json ? new JsonIdempotencySerializer(json) : JsonIdempotencySerializer.CreateDefault()),
+            timeProvider ?? TimeProvider.System,
+            logger,
+            new EngineTelemetry(metrics, logger, calls.Name),
+            options.LocalCacheMaxEntries > 0 ? new LocalRecordCache(options.LocalCacheMaxEntries) : null);
     }
 
-    public IIdempotencySerializer Serializer { get; }
-
-    public TimeProvider TimeProvider { get; }
-
-    public IdempotencyMetrics Metrics { get; }
-
-    private ExecutionScope Resolve(in IdempotencyRequest request)
+    private ExecutionPlan Resolve(in IdempotencyRequest request, string? keyProblem)
     {
         if (!StoreKey.IsValidSegment(request.Operation))
         {
             throw new ArgumentException($"Operation names are 1-{IdempotencyDefaults.MaxNameLength} characters of letters, digits, '.', '_', '-' or '/'.", nameof(request));
         }
 
-        var policyName = request.Policy ?? IdempotencyDefaults.DefaultPolicyName;
+        if (request.Name is { Length: 0 or > MaxNameLength })
+        {
+            throw new ArgumentException($"Request names are 1-{MaxNameLength} characters.", nameof(request));
+        }
+
         var policy = request.Policy is null ? _options.DefaultPolicy
             : _policies.TryGetValue(request.Policy, out var named) ? named
             : throw new ArgumentException($"No idempotency policy is named '{request.Policy}'.", nameof(request));
-        var ttl = _operationTtls.TryGetValue(request.Operation, out var operationTtl) ? operationTtl : policy.Ttl;
-        var hasKey = !string.IsNullOrEmpty(request.Key);
-        return new ExecutionScope
+        var name = request.Name ?? request.Operation;
+        var usable = request.Key is not null && keyProblem is null && !request.PayloadTooLarge;
+        return new ExecutionPlan
         {
             Operation = request.Operation,
-            PolicyName = policyName,
+            Name = name,
+            PolicyName = request.Policy ?? IdempotencyDefaults.DefaultPolicyName,
             Policy = policy,
-            Ttl = ttl,
-            StoreKey = hasKey ? StoreKey.Create(_options.KeyPrefix, _options.ServiceName, request.Operation, request.Scope, request.Key!) : null,
+            Ttl = _operationTtls.TryGetValue(name, out var ttl) ? ttl : policy.Ttl,
+            KeyRequirement = request.KeyRequirement ?? policy.KeyRequirement,
+            StoreKey = usable ? StoreKey.Create(_options.KeyPrefix, _options.ServiceName, request.Operation, request.Scope, request.Key!) : null,
             Fingerprint = request.Fingerprint ?? string.Empty,
-            OwnerToken = hasKey ? Guid.NewGuid().ToString("N") : string.Empty,
         };
     }
 }

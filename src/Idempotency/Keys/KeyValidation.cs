@@ -5,6 +5,12 @@ internal static class KeyValidation
 {
     public static string? Problem(string key, IdempotencyOptions options)
     {
+        if (key.Length == 0)
+        {
+            // Empty is not "missing": treating it so would run the work unprotected under an optional-key policy.
+            return "it is empty.";
+        }
+
         if (key.Length > options.MaxKeyLength)
         {
             return $"it is longer than {options.MaxKeyLength} characters.";

@@ -23,6 +23,10 @@ public sealed class IdempotencyPolicy
     /// <value>The default value is 1 second.</value>
     public TimeSpan InProgressRetryAfter { get; set; } = IdempotencyDefaults.InProgressRetryAfter;
 
+    /// <summary>Gets or sets the retry delay suggested to callers when the store is unavailable (fail-closed).</summary>
+    /// <value>The default value is 1 second.</value>
+    public TimeSpan StoreUnavailableRetryAfter { get; set; } = IdempotencyDefaults.StoreUnavailableRetryAfter;
+
     /// <summary>Gets or sets what happens when the store is unavailable.</summary>
     /// <value>The default value is <see cref="StoreFailureMode.FailClosed"/>.</value>
     public StoreFailureMode StoreFailureMode { get; set; } = StoreFailureMode.FailClosed;

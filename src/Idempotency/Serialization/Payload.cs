@@ -58,7 +58,7 @@ internal static class Payload
         }
 
         var kind = (PayloadKind)span[1];
-        if (kind is < PayloadKind.Value or > PayloadKind.Error || span[2] > Compressed)
+        if (kind is < PayloadKind.Value or > PayloadKind.NotStored || span[2] > Compressed)
         {
             throw new IdempotencyRecordCorruptException(storeKey, $"unknown payload kind {span[1]} or flags {span[2]}.");
         }

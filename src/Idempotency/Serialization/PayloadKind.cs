@@ -1,7 +1,7 @@
 namespace Idempotency;
 
 /// <summary>What a stored payload holds. The numbers are part of the stored format.</summary>
-public enum PayloadKind : byte
+internal enum PayloadKind : byte
 {
     /// <summary>A serialized operation result.</summary>
     Value = 1,
@@ -14,4 +14,7 @@ public enum PayloadKind : byte
 
     /// <summary>A remembered failure.</summary>
     Error = 4,
+
+    /// <summary>The work ran but its result is not stored; the body is the UTF-8 reason told to retries.</summary>
+    NotStored = 5,
 }

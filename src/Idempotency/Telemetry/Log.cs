@@ -32,7 +32,7 @@ internal static partial class Log
     [LoggerMessage(8, LogLevel.Error, "Releasing {StoreKey} after a failure of {Operation} failed; a retry is blocked until the lease expires", EventName = "ReleaseFailed")]
     public static partial void ReleaseFailed(ILogger logger, Exception exception, string operation, string storeKey);
 
-    [LoggerMessage(9, LogLevel.Error, "Storing the result of {Operation} at {StoreKey} failed; marking the key failed so a retry is told instead of running again (if that fails too, the key stays in progress until its lease expires)", EventName = "CompletionFailed")]
+    [LoggerMessage(9, LogLevel.Error, "Storing the result of {Operation} at {StoreKey} failed until the lease ran out; a retry after the lease may run the operation again", EventName = "CompletionFailed")]
     public static partial void CompletionFailed(ILogger logger, Exception exception, string operation, string storeKey);
 
     [LoggerMessage(10, LogLevel.Warning, "Renewing the lease of {StoreKey} failed; retrying at the next tick", EventName = "RenewalFailed")]
@@ -58,4 +58,22 @@ internal static partial class Log
 
     [LoggerMessage(17, LogLevel.Error, "The RememberFailure predicate of {Operation} threw; releasing the key instead", EventName = "RememberFailurePredicateFailed")]
     public static partial void RememberFailurePredicateFailed(ILogger logger, Exception exception, string operation);
+
+    [LoggerMessage(18, LogLevel.Warning, "The store is full: refused a new claim for {Operation} ({Limit}); size the store or shorten TTLs", EventName = "StoreFull")]
+    public static partial void StoreFull(ILogger logger, string operation, string limit);
+
+    [LoggerMessage(19, LogLevel.Debug, "Operation {Operation} got a payload too large to fingerprint", EventName = "PayloadTooLarge")]
+    public static partial void PayloadTooLarge(ILogger logger, string operation);
+
+    [LoggerMessage(20, LogLevel.Warning, "Storing the result of {Operation} at {StoreKey} failed; retrying while the lease lasts", EventName = "CompletionRetrying")]
+    public static partial void CompletionRetrying(ILogger logger, Exception exception, string operation, string storeKey);
+
+    [LoggerMessage(21, LogLevel.Warning, "The result of {Operation} at {StoreKey} is not stored ({Reason}); retries are told, the operation does not run again", EventName = "ResultNotStored")]
+    public static partial void ResultNotStored(ILogger logger, string operation, string storeKey, string reason);
+
+    [LoggerMessage(22, LogLevel.Debug, "The earlier run of {Operation} at {StoreKey} ran but its result was not stored; not running it again", EventName = "ResultNotStoredReplayed")]
+    public static partial void ResultNotStoredReplayed(ILogger logger, string operation, string storeKey);
+
+    [LoggerMessage(23, LogLevel.Error, "The result of {Operation} at {StoreKey} could not be serialized; it is marked not stored", EventName = "SerializationFailed")]
+    public static partial void SerializationFailed(ILogger logger, Exception exception, string operation, string storeKey);
 }

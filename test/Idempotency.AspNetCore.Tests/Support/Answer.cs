@@ -31,7 +31,7 @@ public sealed record Answer(HttpStatusCode Status, Dictionary<string, string[]> 
 
     public string Text => System.Text.Encoding.UTF8.GetString(Body);
 
-    public bool IsReplay => Header("Idempotent-Replayed") == "true";
+    public bool IsReplayed => Header("Idempotent-Replayed") == "true";
 
     public string? Header(string name) => Headers.TryGetValue(name, out var values) ? string.Join(", ", values) : null;
 

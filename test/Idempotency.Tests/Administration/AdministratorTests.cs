@@ -133,7 +133,7 @@ public sealed class AdministratorTests
         Assert.Equal(2, runs);
         Assert.Equal(IdempotencyOutcome.Executed, b.Outcome);
         Assert.Equal(1, aAgain.Value);
-        Assert.True(aAgain.IsReplay);
+        Assert.True(aAgain.IsReplayed);
         var keyA = harness.Administrator.GetStoreKey("orders", "k1", "tenant-a");
         var keyB = harness.Administrator.GetStoreKey("orders", "k1", "tenant-b");
         Assert.NotEqual(keyA, keyB);

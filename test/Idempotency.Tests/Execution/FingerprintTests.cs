@@ -47,7 +47,7 @@ public sealed class FingerprintTests
             new IdempotencyRequest("orders", "k1") { Fingerprint = ContentHash.ComputeCanonicalJson("""{ "currency": "EUR", "amount": 10.0 }"""u8) },
             () => Interlocked.Increment(ref runs));
 
-        Assert.True(replay.IsReplay);
+        Assert.True(replay.IsReplayed);
         Assert.Equal(1, replay.Value);
         Assert.Equal(1, runs);
     }

@@ -48,7 +48,7 @@ public sealed class InProgressTests
 
         Assert.Equal(0, runs);
         Assert.Equal(1, first.Runs);
-        Assert.True(replay.IsReplay);
+        Assert.True(replay.IsReplayed);
         Assert.Equal(41, replay.Value);
         Assert.True(harness.Calls.Count(IdempotencyStoreOperation.Claim) >= 2);
     }

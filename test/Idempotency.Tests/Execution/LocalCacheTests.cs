@@ -98,7 +98,7 @@ public sealed class LocalCacheTests
         harness.Clock.Advance(TimeSpan.FromTicks(1));
         var rerun = await harness.RunAsync(request, () => Interlocked.Increment(ref runs));
 
-        Assert.True(cached.IsReplay);
+        Assert.True(cached.IsReplayed);
         Assert.Equal(IdempotencyOutcome.Executed, rerun.Outcome);
         Assert.Equal(2, runs);
         Assert.Equal(1, harness.Calls.Count(IdempotencyStoreOperation.Claim));

@@ -14,19 +14,17 @@ public sealed class ManualClaimTests
         await using (var claim = await harness.Executor.BeginAsync(Request, CancellationToken.None))
         {
             Assert.Equal(IdempotencyClaimStatus.Acquired, claim.Status);
-            Assert.Equal(IdempotencyOutcome.Executed, claim.Outcome);
             Assert.Equal(harness.StoreKey("http", "k1"), claim.StoreKey);
-            Assert.Null(claim.ReplayKind);
-            await claim.CompleteRawAsync(new byte[] { 0, 1, 2, 255 }, CancellationToken.None);
+            Assert.False(claim.TryGetReplayedRaw(out _));
+            Assert.Equal(IdempotencyCompletion.Stored, await claim.CompleteRawAsync(new byte[] { 0, 1, 2, 255 }, CancellationToken.None));
         }
 
         await using var replay = await harness.Executor.BeginAsync(Request, CancellationToken.None);
 
-        Assert.Equal(IdempotencyClaimStatus.Replay, replay.Status);
-        Assert.Equal(IdempotencyOutcome.Replayed, replay.Outcome);
-        Assert.Equal(PayloadKind.Raw, replay.ReplayKind);
-        Assert.Equal(new byte[] { 0, 1, 2, 255 }, replay.ReplayBody.ToArray());
-        Assert.Throws<InvalidOperationException>(() => replay.GetReplayValue<int>());
+        Assert.Equal(IdempotencyClaimStatus.Replayed, replay.Status);
+        Assert.True(replay.TryGetReplayedRaw(out var raw));
+        Assert.Equal(new byte[] { 0, 1, 2, 255 }, raw.ToArray());
+        Assert.Throws<InvalidOperationException>(() => replay.GetReplayedValue<int>());
     }
 
     [Fact]
@@ -40,8 +38,8 @@ public sealed class ManualClaimTests
 
         await using var replay = await harness.Executor.BeginAsync(Request, CancellationToken.None);
 
-        Assert.Equal(PayloadKind.Value, replay.ReplayKind);
-        Assert.Equal(new[] { 1, 2, 3 }, replay.GetReplayValue<int[]>());
+        Assert.False(replay.TryGetReplayedRaw(out _));
+        Assert.Equal(new[] { 1, 2, 3 }, replay.GetReplayedValue<int[]>());
     }
 
     [Fact]
@@ -69,19 +67,46 @@ public sealed class ManualClaimTests
     }
 
     [Fact]
-    public async Task CompleteAsync_StoreRefuses_ThrowsAndRetryIsToldForTheKeysTtl()
+    public async Task CompleteAsync_StoreRefusesOnce_RetriesAtOnceAndStores()
     {
         using var harness = new EngineHarness(o => o.DefaultPolicy.Ttl = TimeSpan.FromHours(6));
         await using (var claim = await harness.Executor.BeginAsync(Request, CancellationToken.None))
         {
             harness.Faults.ThrowUnavailable(IdempotencyStoreOperation.Complete, times: 1);
-            await Assert.ThrowsAsync<IdempotencyStoreUnavailableException>(() => claim.CompleteRawAsync(new byte[] { 1 }, CancellationToken.None).AsTask());
+            Assert.Equal(IdempotencyCompletion.Stored, await claim.CompleteRawAsync(new byte[] { 1 }, CancellationToken.None));
         }
 
-        var ex = await Assert.ThrowsAsync<IdempotencyPreviouslyFailedException>(() => harness.Executor.BeginAsync(Request, CancellationToken.None).AsTask());
+        await using var replay = await harness.Executor.BeginAsync(Request, CancellationToken.None);
 
-        Assert.Equal(typeof(IdempotencyResultNotStoredException).FullName, ex.ErrorType);
-        Assert.Equal(EngineHarness.Start + TimeSpan.FromHours(6), ex.ExpiresAt);
+        Assert.Equal(IdempotencyClaimStatus.Replayed, replay.Status);
+        Assert.Contains(harness.Logs.GetSnapshot(), log => log.Id.Name == "CompletionRetrying");
+    }
+
+    [Fact]
+    public async Task CompleteAsync_SerializerThrows_MarksNotStoredSoRetryIsToldNotRerun()
+    {
+        // Before: the claim stayed acquired, disposal released it, and a retry ran completed work again.
+        var executor = IdempotencyExecutor.Create(serializer: new ThrowingSerializer());
+        await using (var claim = await executor.BeginAsync(Request, CancellationToken.None))
+        {
+            Assert.Equal(IdempotencyCompletion.NotStored, await claim.CompleteAsync(42, CancellationToken.None));
+        }
+
+        await using var retry = await executor.BeginAsync(Request, CancellationToken.None);
+
+        Assert.Equal(IdempotencyClaimStatus.ResultNotStored, retry.Status);
+        Assert.Equal("the result could not be serialized.", retry.Reason);
+        Assert.IsType<IdempotencyResultNotStoredException>(retry.CreateException());
+    }
+
+    [Fact]
+    public async Task CompleteAsync_OnReplayedClaim_Throws()
+    {
+        using var harness = new EngineHarness();
+        await harness.RunAsync(Request, () => 1);
+        await using var replay = await harness.Executor.BeginAsync(Request, CancellationToken.None);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => replay.CompleteAsync(2, CancellationToken.None).AsTask());
     }
 
     [Fact]
@@ -100,11 +125,16 @@ public sealed class ManualClaimTests
         using var harness = new EngineHarness(o => o.DefaultPolicy.KeyRequirement = KeyRequirement.Optional);
         await using var claim = await harness.Executor.BeginAsync(Request with { Key = null }, CancellationToken.None);
 
-        await claim.CompleteAsync(5, CancellationToken.None);
-
-        Assert.Equal(IdempotencyClaimStatus.Unprotected, claim.Status);
-        Assert.Equal(IdempotencyOutcome.ExecutedWithoutKey, claim.Outcome);
+        Assert.Equal(IdempotencyCompletion.Unprotected, await claim.CompleteAsync(5, CancellationToken.None));
+        Assert.Equal(IdempotencyClaimStatus.WithoutKey, claim.Status);
         Assert.Null(claim.StoreKey);
         Assert.Equal(0, harness.Calls.TotalCount);
+    }
+
+    private sealed class ThrowingSerializer : IIdempotencySerializer
+    {
+        public void Serialize<T>(System.Buffers.IBufferWriter<byte> destination, T value) => throw new NotSupportedException("cannot serialize");
+
+        public T Deserialize<T>(ReadOnlySpan<byte> source) => throw new NotSupportedException("cannot deserialize");
     }
 }

@@ -84,8 +84,8 @@ public sealed class ReplayTests
         var second = await harness.Executor.ExecuteAsync(request, Work, CancellationToken.None);
 
         Assert.Equal(1, runs);
-        Assert.False(first.IsReplay);
-        Assert.True(second.IsReplay);
+        Assert.False(first.IsReplayed);
+        Assert.True(second.IsReplayed);
         Assert.Equal(IdempotencyOutcome.Replayed, second.Outcome);
     }
 
@@ -98,7 +98,7 @@ public sealed class ReplayTests
 
         var replay = await harness.RunAsync(request, () => 5);
 
-        Assert.True(replay.IsReplay);
+        Assert.True(replay.IsReplayed);
         Assert.Equal(0, replay.Value);
     }
 
@@ -120,9 +120,9 @@ public sealed class ReplayTests
         });
 
         Assert.Equal(1, runs);
-        Assert.False(first.IsReplay);
+        Assert.False(first.IsReplayed);
         Assert.Equal(IdempotencyOutcome.Executed, first.Outcome);
-        Assert.True(second.IsReplay);
+        Assert.True(second.IsReplayed);
         Assert.Equal(IdempotencyOutcome.Replayed, second.Outcome);
         assert(second.Value);
     }

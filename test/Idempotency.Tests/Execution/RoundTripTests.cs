@@ -16,7 +16,7 @@ public sealed class RoundTripTests
         Assert.Equal(1, runs);
         Assert.Equal(10, result.Value);
         Assert.Equal(IdempotencyOutcome.Executed, result.Outcome);
-        Assert.False(result.IsReplay);
+        Assert.False(result.IsReplayed);
         Assert.Equal(1, harness.Calls.Count(IdempotencyStoreOperation.Claim));
         Assert.Equal(1, harness.Calls.Count(IdempotencyStoreOperation.Complete));
         Assert.Equal(2, harness.Calls.TotalCount);
@@ -35,7 +35,7 @@ public sealed class RoundTripTests
 
         Assert.Equal(1, runs);
         Assert.Equal(10, replay.Value);
-        Assert.True(replay.IsReplay);
+        Assert.True(replay.IsReplayed);
         Assert.Equal(1, harness.Calls.Count(IdempotencyStoreOperation.Claim));
         Assert.Equal(1, harness.Calls.TotalCount);
     }
@@ -54,7 +54,7 @@ public sealed class RoundTripTests
         {
             var replay = await harness.RunAsync(request, () => Interlocked.Increment(ref runs) * 10);
             Assert.Equal(10, replay.Value);
-            Assert.True(replay.IsReplay);
+            Assert.True(replay.IsReplayed);
         }
 
         Assert.Equal(1, runs);

@@ -1,11 +1,10 @@
 namespace Idempotency.Tests.Keys;
 
-// SPEC §3.8: a missing key (null or empty) is rejected (400) or, when optional, runs without any store call.
+// SPEC §3.8: a missing key is rejected (400) or, when optional, runs without any store call. An empty key is not missing.
 public sealed class KeyRequirementTests
 {
     [Theory]
     [InlineData(null)]
-    [InlineData("")]
     public async Task ExecuteAsync_KeyMissingAndRequired_ThrowsKeyMissingWithoutStoreCall(string? key)
     {
         using var harness = new EngineHarness();
@@ -21,7 +20,6 @@ public sealed class KeyRequirementTests
 
     [Theory]
     [InlineData(null)]
-    [InlineData("")]
     public async Task ExecuteAsync_KeyMissingAndOptional_RunsEveryTimeWithoutStoreCall(string? key)
     {
         using var harness = new EngineHarness(o => o.DefaultPolicy.KeyRequirement = KeyRequirement.Optional);
@@ -34,9 +32,28 @@ public sealed class KeyRequirementTests
         Assert.Equal(IdempotencyOutcome.ExecutedWithoutKey, first.Outcome);
         Assert.Equal(IdempotencyOutcome.ExecutedWithoutKey, second.Outcome);
         Assert.Equal(2, second.Value);
-        Assert.False(second.IsReplay);
+        Assert.False(second.IsReplayed);
         Assert.Equal(0, harness.Calls.TotalCount);
         Assert.Equal(2, harness.CountOutcome("without_key"));
+    }
+
+    [Theory]
+    [InlineData(KeyRequirement.Required)]
+    [InlineData(KeyRequirement.Optional)]
+    public async Task ExecuteAsync_EmptyKey_IsInvalidNeverUnprotected(KeyRequirement requirement)
+    {
+        // Before: "" counted as missing, so an optional-key policy ran the work unprotected on every retry.
+        using var harness = new EngineHarness(o => o.DefaultPolicy.KeyRequirement = requirement);
+        var runs = 0;
+
+        var ex = await Assert.ThrowsAsync<IdempotencyKeyInvalidException>(() => harness.RunAsync(new IdempotencyRequest("orders", string.Empty), () => Interlocked.Increment(ref runs)).AsTask());
+        await using var claim = await harness.Executor.BeginAsync(new IdempotencyRequest("orders", string.Empty), CancellationToken.None);
+
+        Assert.Equal("it is empty.", ex.Reason);
+        Assert.Equal(IdempotencyClaimStatus.KeyInvalid, claim.Status);
+        Assert.Equal(0, runs);
+        Assert.Equal(0, harness.Calls.TotalCount);
+        Assert.Equal(2, harness.CountOutcome("key_invalid"));
     }
 
     [Fact]
@@ -77,6 +94,6 @@ public sealed class KeyRequirementTests
         var replay = await harness.RunAsync(new IdempotencyRequest("orders", "k1"), () => Interlocked.Increment(ref runs));
 
         Assert.Equal(1, runs);
-        Assert.True(replay.IsReplay);
+        Assert.True(replay.IsReplayed);
     }
 }

@@ -88,7 +88,7 @@ public sealed class PolicyTests
         harness.Clock.Advance(TimeSpan.FromTicks(1));
         var rerun = await harness.RunAsync(new IdempotencyRequest("orders", "k1"), () => Interlocked.Increment(ref runs));
 
-        Assert.True(replay.IsReplay);
+        Assert.True(replay.IsReplayed);
         Assert.Equal(IdempotencyOutcome.Executed, rerun.Outcome);
         Assert.Equal(2, runs);
     }
@@ -125,7 +125,7 @@ public sealed class PolicyTests
         await harness.RunAsync(new IdempotencyRequest("orders", "k1"), () => Interlocked.Increment(ref runs));
         var replay = await harness.RunAsync(new IdempotencyRequest("orders", "k1") { Policy = "payments" }, () => Interlocked.Increment(ref runs));
 
-        Assert.True(replay.IsReplay);
+        Assert.True(replay.IsReplayed);
         Assert.Equal(1, runs);
     }
 

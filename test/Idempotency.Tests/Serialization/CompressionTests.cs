@@ -90,8 +90,8 @@ public sealed class CompressionTests
         await using var replay = await harness.Executor.BeginAsync(new IdempotencyRequest("http", "k1"), CancellationToken.None);
 
         Assert.Equal(1, (await harness.ReadAsync("http", "k1"))!.Payload.Span[2]);
-        Assert.Equal(IdempotencyClaimStatus.Replay, replay.Status);
-        Assert.Equal(PayloadKind.Raw, replay.ReplayKind);
-        Assert.Equal(body, replay.ReplayBody.ToArray());
+        Assert.Equal(IdempotencyClaimStatus.Replayed, replay.Status);
+        Assert.True(replay.TryGetReplayedRaw(out var raw));
+        Assert.Equal(body, raw.ToArray());
     }
 }

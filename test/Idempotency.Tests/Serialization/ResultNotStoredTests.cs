@@ -3,8 +3,9 @@ using Idempotency.Testing;
 
 namespace Idempotency.Tests.Serialization;
 
-// SPEC §3.11: a result the store refuses (too large, store down) is only known at completion. The caller still gets its
-// result; the key is marked Failed with IdempotencyResultNotStoredException, so a retry is told instead of running again.
+// SPEC §3.7 and §3.11: once the work has run, a completion the store refuses keeps the claim alive and is retried until it
+// lands or the lease ends, so an outage shorter than the lease never causes a second execution. A result that cannot be
+// kept at all (unserializable, or the store failing past the lease) is "not stored": one core state, told to retries.
 public sealed class ResultNotStoredTests
 {
     private static readonly IdempotencyRequest Request = new("exports", "k1");
@@ -13,43 +14,90 @@ public sealed class ResultNotStoredTests
 
     [Theory]
     [MemberData(nameof(Refusals))]
-    public async Task ExecuteAsync_CompletionRefused_CallerGetsResultAndRetryIsToldNotRerun(string refusal)
+    public async Task ExecuteAsync_CompletionRefusedOnce_RetriedAndStoredSoRetryReplays(string refusal)
     {
         using var harness = new EngineHarness();
         harness.Faults.Throw(IdempotencyStoreOperation.Complete, Refusal(refusal), times: 1);
         var runs = 0;
 
         var result = await harness.RunAsync(Request, () => 100 + Interlocked.Increment(ref runs));
+        var retry = await harness.RunAsync(Request, () => 100 + Interlocked.Increment(ref runs));
 
         Assert.Equal(101, result.Value);
         Assert.Equal(IdempotencyOutcome.Executed, result.Outcome);
-        var record = await harness.ReadAsync("exports", "k1");
-        Assert.Equal(IdempotencyRecordStatus.Failed, record!.Status);
-        Assert.False(record.Retryable);
-
-        var ex = await Assert.ThrowsAsync<IdempotencyPreviouslyFailedException>(() => harness.RunAsync(Request, () => 100 + Interlocked.Increment(ref runs)).AsTask());
-
+        Assert.False(result.ResultNotStored);
+        Assert.True(retry.IsReplayed);
+        Assert.Equal(101, retry.Value);
         Assert.Equal(1, runs);
-        Assert.Equal(typeof(IdempotencyResultNotStoredException).FullName, ex.ErrorType);
-        Assert.Contains(harness.Logs.GetSnapshot(), log => log.Id.Name == "CompletionFailed");
+        Assert.Equal(2, harness.Calls.Count(IdempotencyStoreOperation.Complete));
+        Assert.Contains(harness.Logs.GetSnapshot(), log => log.Id.Name == "CompletionRetrying");
     }
 
     [Fact]
-    public async Task ExecuteAsync_CompletionRefusedWithRetryableFailurePolicy_RetryStillNotRerun()
+    public async Task ExecuteAsync_StoreDownForLessThanTheLease_CompletionLandsWhenItReturnsAndRunsOnce()
     {
-        // Results that were produced but not stored are never retryable, whatever the policy says about failures.
-        using var harness = new EngineHarness(o => o.DefaultPolicy.FailureRetryable = true);
-        harness.Faults.ThrowUnavailable(IdempotencyStoreOperation.Complete, times: 1);
+        using var harness = new EngineHarness(o => o.DefaultPolicy.Lease = TimeSpan.FromSeconds(30));
         var runs = 0;
-        await harness.RunAsync(Request, () => Interlocked.Increment(ref runs));
+        var store = harness.Faults;
+        var first = harness.Executor.ExecuteAsync(Request, _ =>
+        {
+            Interlocked.Increment(ref runs);
+            store.ThrowUnavailable(IdempotencyStoreOperation.Complete); // the store goes down as the work finishes
+            store.ThrowUnavailable(IdempotencyStoreOperation.Renew);
+            store.ThrowUnavailable(IdempotencyStoreOperation.Claim);
+            return ValueTask.FromResult(7);
+        }, CancellationToken.None).AsTask();
 
-        await Assert.ThrowsAsync<IdempotencyPreviouslyFailedException>(() => harness.RunAsync(Request, () => Interlocked.Increment(ref runs)).AsTask());
+        for (var i = 0; i < 40; i++)
+        {
+            harness.Clock.Advance(TimeSpan.FromMilliseconds(250)); // 10 s of outage, a third of the lease
+            await Task.Delay(2);
+        }
 
+        Assert.False(first.IsCompleted);
+        var duringOutage = await Assert.ThrowsAsync<IdempotencyStoreUnavailableException>(() => harness.RunAsync(Request, () => Interlocked.Increment(ref runs)).AsTask());
+        store.HealAll();
+        var result = await harness.AdvanceUntilDoneAsync(first);
+        var retries = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => harness.RunAsync(Request, () => Interlocked.Increment(ref runs)).AsTask()));
+
+        Assert.Equal(7, result.Value);
+        Assert.False(result.ResultNotStored);
+        Assert.NotNull(duringOutage);
+        Assert.All(retries, r => Assert.True(r.IsReplayed));
+        Assert.All(retries, r => Assert.Equal(7, r.Value));
         Assert.Equal(1, runs);
+        Assert.Equal(1, harness.CountOutcome("executed"));
     }
 
     [Fact]
-    public async Task ExecuteAsync_VoidCompletionRefused_RetryIsToldNotRerun()
+    public async Task ExecuteAsync_StoreDownPastTheLease_GivesUpReportsNotStoredAndCountsIt()
+    {
+        using var harness = new EngineHarness(o => o.DefaultPolicy.Lease = TimeSpan.FromSeconds(30));
+        harness.Faults.ThrowUnavailable(IdempotencyStoreOperation.Complete);
+        harness.Faults.ThrowUnavailable(IdempotencyStoreOperation.Renew);
+        var runs = 0;
+
+        var result = await harness.AdvanceUntilDoneAsync(harness.RunAsync(Request, () => Interlocked.Increment(ref runs)).AsTask());
+        harness.Faults.HealAll();
+
+        Assert.Equal(1, result.Value);
+        Assert.Equal(IdempotencyOutcome.Executed, result.Outcome);
+        Assert.True(result.ResultNotStored);
+        Assert.False(result.LeaseLost);
+        Assert.Equal(1, harness.CountOutcome("executed_not_stored"));
+        Assert.Equal(0, harness.CountOutcome("executed"));
+        Assert.Contains(harness.Logs.GetSnapshot(), log => log.Id.Name == "CompletionFailed");
+        Assert.True(harness.Clock.GetUtcNow() >= EngineHarness.Start + TimeSpan.FromSeconds(27)); // within one backoff step of the lease end
+
+        // Documented limit: an outage longer than the lease leaves the key in progress only until the lease ends.
+        harness.Clock.Advance(TimeSpan.FromSeconds(3));
+        var afterLease = await harness.RunAsync(Request, () => Interlocked.Increment(ref runs));
+        Assert.Equal(IdempotencyOutcome.Executed, afterLease.Outcome);
+        Assert.Equal(2, runs);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_VoidCompletionRefusedOnce_RetryReplays()
     {
         using var harness = new EngineHarness();
         harness.Faults.ThrowUnavailable(IdempotencyStoreOperation.Complete, times: 1);
@@ -61,14 +109,16 @@ public sealed class ResultNotStoredTests
         }
 
         var result = await harness.Executor.ExecuteAsync(Request, Work, CancellationToken.None);
-        await Assert.ThrowsAsync<IdempotencyPreviouslyFailedException>(() => harness.Executor.ExecuteAsync(Request, Work, CancellationToken.None).AsTask());
+        var retry = await harness.Executor.ExecuteAsync(Request, Work, CancellationToken.None);
 
         Assert.Equal(IdempotencyOutcome.Executed, result.Outcome);
+        Assert.False(result.ResultNotStored);
+        Assert.True(retry.IsReplayed);
         Assert.Equal(1, runs);
     }
 
     [Fact]
-    public async Task ExecuteAsync_CompletionStoredButAcknowledgementLost_RetryReplays()
+    public async Task ExecuteAsync_CompletionStoredButAcknowledgementLost_RetryReplaysAndNoLeaseLossReported()
     {
         using var harness = new EngineHarness();
         harness.Faults.Throw(IdempotencyStoreOperation.Complete, () => new TimeoutException("reply lost"), times: 1, afterInnerCall: true);
@@ -78,28 +128,12 @@ public sealed class ResultNotStoredTests
         var retry = await harness.RunAsync(Request, () => Interlocked.Increment(ref runs));
 
         Assert.Equal(1, first.Value);
-        Assert.True(retry.IsReplay);
+        Assert.False(first.LeaseLost);
+        Assert.False(first.ResultNotStored);
+        Assert.True(retry.IsReplayed);
         Assert.Equal(1, retry.Value);
         Assert.Equal(1, runs);
-    }
-
-    [Fact]
-    public async Task ExecuteAsync_CompletionAndFailureBothRefused_CallerGetsResultAndKeyFreesAfterLease()
-    {
-        using var harness = new EngineHarness(o => o.DefaultPolicy.Lease = TimeSpan.FromSeconds(30));
-        harness.Faults.ThrowUnavailable(IdempotencyStoreOperation.Complete, times: 1);
-        harness.Faults.ThrowUnavailable(IdempotencyStoreOperation.Fail, times: 1);
-        var runs = 0;
-
-        var result = await harness.RunAsync(Request, () => Interlocked.Increment(ref runs));
-        await Assert.ThrowsAsync<IdempotencyRequestInProgressException>(() => harness.RunAsync(Request, () => Interlocked.Increment(ref runs)).AsTask());
-        harness.Clock.Advance(TimeSpan.FromSeconds(30));
-        var afterLease = await harness.RunAsync(Request, () => Interlocked.Increment(ref runs));
-
-        // Documented limit: with the store refusing every write, the key is held only for the lease, not the TTL.
-        Assert.Equal(1, result.Value);
-        Assert.Equal(IdempotencyOutcome.Executed, afterLease.Outcome);
-        Assert.Equal(2, runs);
+        Assert.Equal(0, harness.CountOutcome("lease_lost"));
     }
 
     [Fact]
@@ -110,12 +144,39 @@ public sealed class ResultNotStoredTests
         var runs = 0;
 
         var result = await executor.ExecuteAsync(Request, _ => ValueTask.FromResult(Interlocked.Increment(ref runs)), CancellationToken.None);
-        var ex = await Assert.ThrowsAsync<IdempotencyPreviouslyFailedException>(() =>
+        var ex = await Assert.ThrowsAsync<IdempotencyResultNotStoredException>(() =>
             executor.ExecuteAsync(Request, _ => ValueTask.FromResult(Interlocked.Increment(ref runs)), CancellationToken.None).AsTask());
 
         Assert.Equal(1, result.Value);
+        Assert.True(result.ResultNotStored);
         Assert.Equal(1, runs);
-        Assert.Equal(typeof(IdempotencyResultNotStoredException).FullName, ex.ErrorType);
+        Assert.Equal("the result could not be serialized.", ex.Reason);
+    }
+
+    [Fact]
+    public async Task BeginAsync_AfterNotStoredMarker_IsResultNotStoredForTheKeysTtlWhateverTheFailurePolicy()
+    {
+        // Results that were produced but not kept are never retryable, whatever the policy says about failures.
+        using var harness = new EngineHarness(o =>
+        {
+            o.DefaultPolicy.FailureRetryable = true;
+            o.DefaultPolicy.Ttl = TimeSpan.FromHours(6);
+        });
+        await using (var claim = await harness.Executor.BeginAsync(Request, CancellationToken.None))
+        {
+            Assert.Equal(IdempotencyCompletion.NotStored, await claim.MarkNotStoredAsync("the export was larger than the cap.", CancellationToken.None));
+        }
+
+        await using var retry = await harness.Executor.BeginAsync(Request, CancellationToken.None);
+        harness.Clock.Advance(TimeSpan.FromHours(6));
+        await using var afterTtl = await harness.Executor.BeginAsync(Request, CancellationToken.None);
+
+        Assert.Equal(IdempotencyClaimStatus.ResultNotStored, retry.Status);
+        Assert.Equal("the export was larger than the cap.", retry.Reason);
+        Assert.Equal(EngineHarness.Start + TimeSpan.FromHours(6), retry.ExpiresAt);
+        Assert.Equal(IdempotencyClaimStatus.Acquired, afterTtl.Status);
+        Assert.Equal(1, harness.CountOutcome("executed_not_stored"));
+        Assert.Equal(1, harness.CountOutcome("result_not_stored"));
     }
 
     private static Func<Exception> Refusal(string refusal) => refusal switch

@@ -27,7 +27,7 @@ public sealed class SerializerTests
         });
 
         Assert.Equal(1, runs);
-        Assert.True(replay.IsReplay);
+        Assert.True(replay.IsReplayed);
         Assert.Equal(Sample.Number, replay.Value.Number);
         Assert.Equal(Sample.Total, replay.Value.Total);
         Assert.Equal(Sample.Lines, replay.Value.Lines);

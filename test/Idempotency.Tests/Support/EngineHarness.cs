@@ -69,6 +69,21 @@ internal sealed class EngineHarness : IDisposable
     public ValueTask<IdempotencyResult<T>> RunAsync<T>(IdempotencyRequest request, Func<T> operation) =>
         Executor.ExecuteAsync(request, _ => ValueTask.FromResult(operation()), CancellationToken.None);
 
+    /// <summary>
+    /// Moves the fake clock on in small steps until <paramref name="task"/> ends: for work that waits on the clock, such as
+    /// a completion retried with backoff while the store is down. Bounded: fails after 2 000 steps.
+    /// </summary>
+    public async Task<T> AdvanceUntilDoneAsync<T>(Task<T> task, TimeSpan? step = null)
+    {
+        for (var i = 0; i < 2_000 && !task.IsCompleted; i++)
+        {
+            Clock.Advance(step ?? TimeSpan.FromMilliseconds(250));
+            await Task.Delay(2);
+        }
+
+        return await task.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
     public void Dispose()
     {
         Requests.Dispose();

@@ -30,7 +30,8 @@ public sealed class LoggingTests
             (1, "Executed"), (2, "Replayed"), (3, "KeyReused"), (4, "InProgress"), (5, "StoreUnavailable"), (6, "FailOpen"),
             (7, "LeaseLost"), (8, "ReleaseFailed"), (9, "CompletionFailed"), (10, "RenewalFailed"), (11, "FailureRecorded"),
             (12, "PreviouslyFailed"), (13, "CorruptRecord"), (14, "KeyMissing"), (15, "KeyInvalid"), (16, "Released"),
-            (17, "RememberFailurePredicateFailed"),
+            (17, "RememberFailurePredicateFailed"), (19, "PayloadTooLarge"), (20, "CompletionRetrying"), (21, "ResultNotStored"),
+            (22, "ResultNotStoredReplayed"), (23, "SerializationFailed"),
         ];
         Assert.All(expected, e => Assert.Contains(e, events));
         Assert.All(events, e => Assert.Contains(e, expected));
@@ -107,7 +108,15 @@ public sealed class LoggingTests
         harness.Faults.ThrowUnavailable(IdempotencyStoreOperation.Release, times: 1);
         await Fails(harness.RunAsync<string>(request with { Key = RawKey + "5" }, () => throw new InvalidOperationException("x"))); // ReleaseFailed
         harness.Faults.ThrowUnavailable(IdempotencyStoreOperation.Complete, times: 1);
-        await harness.RunAsync(request with { Key = RawKey + "6" }, () => Payload);                     // CompletionFailed
+        await harness.RunAsync(request with { Key = RawKey + "6" }, () => Payload);                     // CompletionRetrying
+        harness.Faults.ThrowUnavailable(IdempotencyStoreOperation.Complete);
+        await harness.AdvanceUntilDoneAsync(harness.RunAsync(request with { Key = RawKey + "6b" }, () => Payload).AsTask()); // CompletionFailed
+        harness.Faults.HealAll();
+        var cyclic = new Cyclic();
+        cyclic.Next = cyclic;
+        await harness.RunAsync(request with { Key = RawKey + "6c" }, () => cyclic);                     // SerializationFailed, ResultNotStored
+        await Fails(harness.RunAsync(request with { Key = RawKey + "6c" }, () => cyclic));               // ResultNotStoredReplayed
+        await Fails(harness.RunAsync(request with { Key = RawKey + "6d", PayloadTooLarge = true }, () => Payload)); // PayloadTooLarge
         harness.Faults.Throw(IdempotencyStoreOperation.Claim, () => new IOException("connection refused"), times: 2);
         await Fails(harness.RunAsync(request with { Key = RawKey + "7" }, () => Payload));              // StoreUnavailable
         await harness.RunAsync(request with { Key = RawKey + "7", Policy = "open" }, () => Payload);    // FailOpen
@@ -134,6 +143,11 @@ public sealed class LoggingTests
     }
 
     private static async Task Fails<T>(ValueTask<IdempotencyResult<T>> call) => await Assert.ThrowsAnyAsync<Exception>(() => call.AsTask());
+
+    private sealed class Cyclic
+    {
+        public Cyclic? Next { get; set; }
+    }
 
     private sealed record BlockedStringRun(Task Task, TaskCompletionSource Gate) : IAsyncDisposable
     {

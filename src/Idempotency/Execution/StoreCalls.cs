@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace Idempotency;
+
+/// <summary>
+/// Every store call, timed, with any driver failure turned into <see cref="IdempotencyStoreUnavailableException"/>:
+/// a store error is never mistaken for "absent". A corrupt record and cancellation asked for by the caller pass through.
+/// </summary>
+internal sealed class StoreCalls(IIdempotencyStore store, IdempotencyMetrics metrics, ILogger logger)
+{
+    public string Name { get; } = store.GetType().Name;
+
+    // The two calls of every first execution get their own state machines: no closure, no generic dispatch.
+    public async ValueTask<IdempotencyClaimResult> ClaimAsync(IdempotencyClaimRequest request, string operation, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var failed = false;
+        try
+        {
+            return await store.ClaimAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        {
+            failed = true;
+            throw Unavailable(ex, "claim", operation);
+        }
+        finally
+        {
+            metrics.StoreCall("claim", Name, started, failed);
+        }
+    }
+
+    public async ValueTask<bool> CompleteAsync(string key, string ownerToken, byte[] payload, DateTimeOffset now, TimeSpan ttl, string operation, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var failed = false;
+        try
+        {
+            return await store.CompleteAsync(key, ownerToken, payload, now, ttl, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        {
+            failed = true;
+            throw Unavailable(ex, "complete", operation);
+        }
+        finally
+        {
+            metrics.StoreCall("complete", Name, started, failed);
+        }
+    }
+
+    public ValueTask<bool> FailAsync(string key, string ownerToken, byte[] payload, bool retryable, DateTimeOffset now, TimeSpan ttl, string operation, CancellationToken cancellationToken) =>
+        CallAsync("fail", operation, (key, ownerToken, payload, retryable, now, ttl), static (s, x, ct) => s.FailAsync(x.key, x.ownerToken, x.payload, x.retryable, x.now, x.ttl, ct), cancellationToken);
+
+    public ValueTask<bool> ReleaseAsync(string key, string ownerToken, string operation, CancellationToken cancellationToken) =>
+        CallAsync("release", operation, (key, ownerToken), static (s, x, ct) => s.ReleaseAsync(x.key, x.ownerToken, ct), cancellationToken);
+
+    public ValueTask<bool> RenewAsync(string key, string ownerToken, DateTimeOffset now, TimeSpan lease, string operation, CancellationToken cancellationToken) =>
+        CallAsync("renew", operation, (key, ownerToken, now, lease), static (s, x, ct) => s.RenewAsync(x.key, x.ownerToken, x.now, x.lease, ct), cancellationToken);
+
+    public async ValueTask<IdempotencyRecord?> GetAsync(string key, DateTimeOffset now, string operation, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var failed = false;
+        try
+        {
+            return await store.GetAsync(key, now, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        {
+            failed = true;
+            throw Unavailable(ex, "get", operation);
+        }
+        finally
+        {
+            metrics.StoreCall("get", Name, started, failed);
+        }
+    }
+
+    private async ValueTask<bool> CallAsync<TState>(string storeOperation, string operation, TState state, Func<IIdempotencyStore, TState, CancellationToken, ValueTask<bool>> call, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var failed = false;
+        try
+        {
+            return await call(store, state, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        {
+            failed = true;
+            throw Unavailable(ex, storeOperation, operation);
+        }
+        finally
+        {
+            metrics.StoreCall(storeOperation, Name, started, failed);
+        }
+    }
+
+    private static bool IsStoreFailure(Exception exception, CancellationToken cancellationToken) =>
+        exception is not IdempotencyRecordCorruptException && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested);
+
+    private IdempotencyStoreUnavailableException Unavailable(Exception exception, string storeOperation, string operation)
+    {
+        Log.StoreUnavailable(logger, exception, storeOperation, operation);
+        return exception as IdempotencyStoreUnavailableException
+            ?? new IdempotencyStoreUnavailableException($"The idempotency store failed during {storeOperation}.", exception);
+    }
+}
