@@ -8,7 +8,8 @@ public enum HttpBodyFingerprint
 
     /// <summary>
     /// SHA-256 of the canonical JSON form, so property order, whitespace and number spelling do not count. A body that is
-    /// not valid JSON falls back to <see cref="Raw"/>.
+    /// not valid JSON, or that <see cref="ContentHash.ComputeCanonicalJson"/> refuses (a number beyond its exponent range,
+    /// such as <c>1e2147483647</c>), falls back to <see cref="Raw"/>.
     /// </summary>
     CanonicalJson = 1,
 

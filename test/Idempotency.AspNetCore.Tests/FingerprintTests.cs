@@ -70,6 +70,31 @@ public sealed class FingerprintTests
     }
 
     [Fact]
+    public async Task Transfers_CanonicalJsonWithHugeExponent_FallsBackToRawBytesInsteadOf500()
+    {
+        // 14 bytes that once overflowed the number canonicalisation (a 2 GB allocation, then a 500). Canonical JSON now
+        // refuses the number with a JsonException, so the documented fallback applies: the raw bytes decide.
+        await using var app = await StartAsync(o => o.BodyFingerprint = HttpBodyFingerprint.CanonicalJson);
+        const string hostile = "[1e2147483647]";
+        Assert.Equal(14, Encoding.UTF8.GetByteCount(hostile));
+
+        var first = await app.SendAsync(Requests.Post("/transfers", "k1", hostile));
+        var same = await app.SendAsync(Requests.Post("/transfers", "k1", hostile));
+        var respelled = await app.SendAsync(Requests.Post("/transfers", "k1", "[10e2147483646]"));
+        var reused = await app.SendAsync(Requests.Post("/transfers", "k2", "[1]"));
+        var hostileOnReusedKey = await app.SendAsync(Requests.Post("/transfers", "k2", hostile));
+
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.True(same.IsReplay);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, respelled.Status);
+        Assert.Equal(ProblemTypes.KeyReused, respelled.ProblemType);
+        Assert.Equal(HttpStatusCode.OK, reused.Status);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, hostileOnReusedKey.Status);
+        Assert.Equal(ProblemTypes.KeyReused, hostileOnReusedKey.ProblemType);
+        Assert.Equal(2, app.Runs["transfers"]); // k1's first request and k2's first request; no 4xx answer ran it
+    }
+
+    [Fact]
     public async Task Transfers_SelectorFingerprint_OnlySelectedFieldsCount()
     {
         await using var app = await StartAsync(o => o.BodyFingerprintSelector = static (_, body) =>

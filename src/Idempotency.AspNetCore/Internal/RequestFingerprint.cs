@@ -100,7 +100,8 @@ internal static class RequestFingerprint
             }
             catch (JsonException)
             {
-                // Not JSON: the raw bytes decide, and the handler will reject the body anyway.
+                // Not JSON, or a number outside the canonical range (1e2147483647): the raw bytes decide, as documented,
+                // and the handler will reject the body anyway.
             }
 
             if (canonical is not null)

@@ -8,7 +8,8 @@ namespace Idempotency;
 /// <summary>
 /// Writes JSON in a canonical form close to RFC 8785: properties sorted by UTF-16 code units, no whitespace, minimal
 /// string escapes, and numbers normalized exactly (digits and exponent, never through <see cref="double"/>, so large
-/// integers keep every digit).
+/// integers keep every digit). A number whose decimal exponent in scientific form exceeds ±<see cref="MaxExponent"/>
+/// is refused with a <see cref="JsonException"/>, so hostile exponents cost neither overflow nor memory.
 /// </summary>
 internal static class CanonicalJson
 {
@@ -121,13 +122,28 @@ internal static class CanonicalJson
         Append(output, builder.Append('"').ToString());
     }
 
+    /// <summary>
+    /// The largest magnitude of a number's decimal exponent in scientific form (<c>1e+999999</c>, <c>1e-999999</c>), the
+    /// range of Python's default <c>decimal</c> context. It bounds the value, not the spelling: <c>1e400</c> and
+    /// <c>10e399</c> are both accepted (as <c>1e+400</c>), <c>1e1000000</c> and <c>10e999999</c> are both refused.
+    /// </summary>
+    internal const int MaxExponent = 999_999;
+
+    // Where a parsed exponent stops growing: far above MaxExponent plus the longest possible mantissa (under 2^31
+    // digits), so a saturated exponent is still out of range, and far below long overflow.
+    private const long ExponentSaturation = 1L << 40;
+
     /// <summary>Normalizes a JSON number literal exactly: <c>1.50e1</c>, <c>15.0</c> and <c>15</c> all give <c>15</c>.</summary>
+    /// <exception cref="JsonException">The number is not zero and its scientific exponent exceeds <see cref="MaxExponent"/>.</exception>
     internal static string NormalizeNumber(string literal)
     {
         var negative = literal[0] == '-';
         var body = negative ? literal[1..] : literal;
         var exponentAt = body.IndexOfAny(['e', 'E']);
-        var exponent = exponentAt < 0 ? 0 : int.Parse(body[(exponentAt + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+
+        // long, parsed with saturation: the literal's exponent may have any number of digits (1e99999999999), and the
+        // adjustments below must not wrap around (1e2147483647 once wrapped into a 2 GB run of zeros).
+        var exponent = exponentAt < 0 ? 0 : ParseExponent(body.AsSpan(exponentAt + 1));
         var mantissa = exponentAt < 0 ? body : body[..exponentAt];
         var point = mantissa.IndexOf('.');
         var digits = point < 0 ? mantissa : string.Concat(mantissa.AsSpan(0, point), mantissa.AsSpan(point + 1));
@@ -142,29 +158,54 @@ internal static class CanonicalJson
         digits = trimmed;
         if (digits.Length == 0)
         {
-            return "0";
+            return "0"; // zero is zero whatever its exponent
         }
 
-        var sign = negative ? "-" : string.Empty;
         var pointPosition = digits.Length + exponent; // digits before the decimal point
+        var scientificExponent = pointPosition - 1;
+        if (Math.Abs(scientificExponent) > MaxExponent)
+        {
+            // Checked on the value, so every spelling of one number is either accepted alike or refused alike.
+            throw new JsonException($"A JSON number is out of the supported range (a decimal exponent beyond ±{MaxExponent}).");
+        }
+
+        // From here on the output is the digits plus at most 21 characters, so its size follows the input's.
+        var sign = negative ? "-" : string.Empty;
         if (exponent >= 0 && pointPosition <= 21)
         {
-            return sign + digits + new string('0', exponent);
+            return sign + digits + new string('0', (int)exponent);
         }
 
         if (exponent < 0 && pointPosition > 0)
         {
-            return sign + digits[..pointPosition] + "." + digits[pointPosition..];
+            return sign + digits[..(int)pointPosition] + "." + digits[(int)pointPosition..];
         }
 
         if (exponent < 0 && pointPosition > -6)
         {
-            return sign + "0." + new string('0', -pointPosition) + digits;
+            return sign + "0." + new string('0', (int)-pointPosition) + digits;
         }
 
-        var scientificExponent = pointPosition - 1;
         var fraction = digits.Length > 1 ? "." + digits[1..] : string.Empty;
         return string.Create(CultureInfo.InvariantCulture, $"{sign}{digits[0]}{fraction}e{(scientificExponent >= 0 ? "+" : "-")}{Math.Abs(scientificExponent)}");
+    }
+
+    /// <summary>Parses the exponent digits after <c>e</c> (sign optional; the reader validated the grammar), saturating at <see cref="ExponentSaturation"/>.</summary>
+    private static long ParseExponent(ReadOnlySpan<char> text)
+    {
+        var negative = text[0] == '-';
+        if (text[0] is '-' or '+')
+        {
+            text = text[1..];
+        }
+
+        long value = 0;
+        foreach (var c in text)
+        {
+            value = Math.Min((value * 10) + (c - '0'), ExponentSaturation);
+        }
+
+        return negative ? -value : value;
     }
 
     private static void Append(IBufferWriter<byte> output, string text)

@@ -107,6 +107,11 @@ public sealed class CanonicalJsonTests
     [InlineData("""{"a":1,"b":"é"}""", """ { "b" : "\u00e9", "a" : 1.0 } """)]
     [InlineData("[1e2]", "[100.000]")]
     [InlineData("""{"x":{"b":[1,2],"a":{}}}""", """{"x":{"a":{},"b":[1.0,2e0]}}""")]
+    [InlineData("[1e400]", "[10e399]")]
+    [InlineData("[1e400]", "[0.0001e404]")]
+    [InlineData("[-1e-400]", "[-100E-402]")]
+    [InlineData("[0e99999999999]", "[0]")]
+    [InlineData("[1e000000000000000000000000001]", "[10]")]
     public void ComputeCanonicalJson_EquivalentDocuments_HashEqually(string left, string right)
     {
         Assert.Equal(ContentHash.ComputeCanonicalJson(Encoding.UTF8.GetBytes(left)), ContentHash.ComputeCanonicalJson(Encoding.UTF8.GetBytes(right)));
@@ -118,6 +123,7 @@ public sealed class CanonicalJsonTests
     [InlineData("""{"a":null}""", "{}")]
     [InlineData("9007199254740993", "9007199254740992")]
     [InlineData("12345678901234567890123", "12345678901234567890124")]
+    [InlineData("1e400", "1e401")]
     [InlineData("""{"a":{"b":1}}""", """{"a":{"B":1}}""")]
     [InlineData("\"a\"", "\"a \"")]
     public void ComputeCanonicalJson_DifferentDocuments_HashDifferently(string left, string right)
@@ -131,6 +137,46 @@ public sealed class CanonicalJsonTests
     {
         Assert.ThrowsAny<JsonException>(() => ContentHash.ComputeCanonicalJson(Encoding.UTF8.GetBytes(input)));
         Assert.ThrowsAny<JsonException>(() => ContentHash.CanonicalizeJson(Encoding.UTF8.GetBytes(input)));
+    }
+
+    [Theory]
+    [InlineData("1e999999", "1e+999999")]
+    [InlineData("0.1e1000000", "1e+999999")]
+    [InlineData("-12.5e999998", "-1.25e+999999")]
+    [InlineData("1e-999999", "1e-999999")]
+    [InlineData("10e-1000000", "1e-999999")]
+    [InlineData("1e400", "1e+400")]
+    public void CanonicalizeJson_ExponentWithinBound_IsExact(string input, string canonical)
+    {
+        Assert.Equal(canonical, Encoding.UTF8.GetString(ContentHash.CanonicalizeJson(Encoding.UTF8.GetBytes(input))));
+    }
+
+    // A few bytes once cost an OverflowException (int exponent) or a 2 GB run of zeros (wrapped exponent arithmetic).
+    // The bound is on the value (scientific exponent within ±999999), so every spelling beyond it is refused alike.
+    [Theory]
+    [InlineData("[1e99999999999]")]
+    [InlineData("[1e-2147483648]")]
+    [InlineData("[1e2147483647]")]
+    [InlineData("[1e2147483648]")]
+    [InlineData("[-1E+2147483647]")]
+    [InlineData("[0.5e-2147483648]")]
+    [InlineData("[10e2147483647]")]
+    [InlineData("[1e-99999999999999999999999999999999999999999]")]
+    [InlineData("""{"a":1e1000000}""")]
+    [InlineData("[10e999999]")]
+    [InlineData("[1e-1000000]")]
+    [InlineData("[0.1e-999999]")]
+    public void ComputeCanonicalJson_ExponentBeyondBound_ThrowsJsonExceptionInBoundedMemory(string input)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(input);
+        Assert.ThrowsAny<JsonException>(() => ContentHash.CanonicalizeJson(utf8)); // warm-up (JIT, pools)
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.ThrowsAny<JsonException>(() => ContentHash.ComputeCanonicalJson(utf8));
+        Assert.ThrowsAny<JsonException>(() => ContentHash.CanonicalizeJson(utf8));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(allocated < 256 * 1024, $"allocated {allocated} bytes");
     }
 
     [Fact]
