@@ -1,4 +1,3 @@
-using Idempotency;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 
@@ -38,7 +37,7 @@ public static class OrdersApp
             .AddConfiguredStore(builder.Configuration)
             .AddHttpIdempotency();
 
-        builder.Services.AddHealthChecks().AddCheck<IdempotencyStoreHealthCheck>("idempotency-store");
+        builder.Services.AddHealthChecks().AddIdempotencyStore();
 
         configure?.Invoke(builder);
 

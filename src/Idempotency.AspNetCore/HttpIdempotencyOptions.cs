@@ -48,7 +48,10 @@ public sealed class HttpIdempotencyOptions
     /// </summary>
     /// <value>
     /// The default value is <see langword="null"/>: the authenticated user's <c>NameIdentifier</c> claim, else its
-    /// <c>sub</c> claim, else its name; anonymous callers share the empty scope.
+    /// <c>sub</c> claim, else its name claim, combined with the authentication scheme, the claim type and the issuer so
+    /// two schemes never share a scope; anonymous callers share the empty scope. An authenticated user with none of
+    /// those claims (typical of API-key schemes) fails the request with <see cref="InvalidOperationException"/> rather
+    /// than joining the anonymous scope: set a resolver for such schemes.
     /// </value>
     public Func<HttpContext, string?>? ScopeResolver { get; set; }
 

@@ -76,6 +76,77 @@ public sealed class ScopeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PostOrders_AuthenticatedWithoutIdentifier_FailsAndNeverRuns()
+    {
+        // API-key style principals: authenticated, but no NameIdentifier, sub or name. They must never share the
+        // anonymous scope, where one key holder would replay another's response.
+        await using var host = await SampleHost.StartAsync(HeaderSchemes.Add);
+        var key = Requests.NewKey();
+
+        var first = await Answer.SendAsync(host.Client, Requests.Post("/orders", key).As(HeaderSchemes.ApiKey, "key-1"));
+        var second = await Answer.SendAsync(host.Client, Requests.Post("/orders", key).As(HeaderSchemes.ApiKey, "key-2"));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, first.Status);
+        Assert.Equal(HttpStatusCode.InternalServerError, second.Status);
+        Assert.False(second.IsReplay);
+        Assert.Equal((0, 0), await host.GetRunsAsync());
+    }
+
+    [Fact]
+    public async Task PostOrders_AuthenticatedWithoutIdentifier_DoesNotReplayAnonymousResponse()
+    {
+        await using var host = await SampleHost.StartAsync(HeaderSchemes.Add);
+        var key = Requests.NewKey();
+
+        var anonymous = await Answer.SendAsync(host.Client, Requests.Post("/orders", key));
+        var apiKey = await Answer.SendAsync(host.Client, Requests.Post("/orders", key).As(HeaderSchemes.ApiKey, "key-1"));
+        var anonymousAgain = await Answer.SendAsync(host.Client, Requests.Post("/orders", key));
+
+        Assert.Equal(HttpStatusCode.Created, anonymous.Status);
+        Assert.Equal(HttpStatusCode.InternalServerError, apiKey.Status);
+        Assert.False(apiKey.IsReplay);
+        Assert.True(anonymousAgain.IsReplay);
+        Assert.Equal(anonymous.Body, anonymousAgain.Body);
+        Assert.Equal((1, 0), await host.GetRunsAsync());
+    }
+
+    [Fact]
+    public async Task PostOrders_SameIdentifierFromTwoSchemes_AreSeparate()
+    {
+        await using var host = await SampleHost.StartAsync(HeaderSchemes.Add);
+        var key = Requests.NewKey();
+
+        var bearer = await Answer.SendAsync(host.Client, Requests.Post("/orders", key, bearer: "alice"));
+        var partner = await Answer.SendAsync(host.Client, Requests.Post("/orders", key).As(HeaderSchemes.Partner, "alice"));
+        var bearerAgain = await Answer.SendAsync(host.Client, Requests.Post("/orders", key, bearer: "alice"));
+        var partnerAgain = await Answer.SendAsync(host.Client, Requests.Post("/orders", key).As(HeaderSchemes.Partner, "alice"));
+
+        Assert.Equal(HttpStatusCode.Created, partner.Status);
+        Assert.False(partner.IsReplay);
+        Assert.NotEqual(bearer.Json.GetProperty("id").GetString(), partner.Json.GetProperty("id").GetString());
+        Assert.True(bearerAgain.IsReplay);
+        Assert.Equal(bearer.Body, bearerAgain.Body);
+        Assert.True(partnerAgain.IsReplay);
+        Assert.Equal(partner.Body, partnerAgain.Body);
+        Assert.Equal((2, 0), await host.GetRunsAsync());
+    }
+
+    [Fact]
+    public async Task PostOrders_AnonymousWithOtherSchemesConfigured_StillReplays()
+    {
+        await using var host = await SampleHost.StartAsync(HeaderSchemes.Add);
+        var key = Requests.NewKey();
+
+        var anonymous = await Answer.SendAsync(host.Client, Requests.Post("/orders", key));
+        var anonymousAgain = await Answer.SendAsync(host.Client, Requests.Post("/orders", key));
+
+        Assert.Equal(HttpStatusCode.Created, anonymous.Status);
+        Assert.True(anonymousAgain.IsReplay);
+        Assert.Equal(anonymous.Body, anonymousAgain.Body);
+        Assert.Equal((1, 0), await host.GetRunsAsync());
+    }
+
+    [Fact]
     public async Task Post_CustomScopeResolver_IsolatesTenants()
     {
         await using var app = await TestApp.StartAsync(

@@ -4,11 +4,11 @@ namespace Idempotency;
 
 /// <summary>
 /// Healthy when the configured store answers a read of a key that never exists.
-/// Register it with <c>services.AddHealthChecks().AddCheck&lt;IdempotencyStoreHealthCheck&gt;("idempotency-store")</c>.
+/// Registered with <c>services.AddHealthChecks().AddIdempotencyStore()</c>.
 /// </summary>
 /// <param name="store">The store.</param>
 /// <param name="timeProvider">The clock.</param>
-public sealed class IdempotencyStoreHealthCheck(IIdempotencyStore store, TimeProvider timeProvider) : IHealthCheck
+internal sealed class IdempotencyStoreHealthCheck(IIdempotencyStore store, TimeProvider timeProvider) : IHealthCheck
 {
     private const string ProbeKey = "idem:health:probe::-";
 

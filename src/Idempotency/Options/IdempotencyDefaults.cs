@@ -14,4 +14,11 @@ internal static class IdempotencyDefaults
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan InProgressRetryAfter = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan StoreUnavailableRetryAfter = TimeSpan.FromSeconds(1);
+
+    // Upper bounds checked at start-up: far beyond any real use, and far from the DateTimeOffset overflow that
+    // TimeSpan.MaxValue would cause on every call (now + Ttl), which would make every call fail closed.
+    public static readonly TimeSpan MaxTtl = TimeSpan.FromDays(365);
+    public static readonly TimeSpan MaxLease = TimeSpan.FromDays(1);
+    public static readonly TimeSpan MaxInProgressWait = TimeSpan.FromHours(1);
+    public static readonly TimeSpan MaxInProgressRetryAfter = TimeSpan.FromHours(1);
 }

@@ -15,10 +15,16 @@ public sealed class IdempotencyOptions
     /// <value>The default value is <c>default</c>.</value>
     public string ServiceName { get; set; } = IdempotencyDefaults.ServiceName;
 
-    /// <summary>Gets the policy used when an operation names none; named policies start as a copy of it.</summary>
+    /// <summary>
+    /// Gets the policy used when an operation names none; named policies start as a copy of it. Its durations are bounded:
+    /// see <see cref="IdempotencyPolicy"/>.
+    /// </summary>
     public IdempotencyPolicy DefaultPolicy { get; } = new();
 
-    /// <summary>Gets TTLs by operation name (event type); they override the policy's <see cref="IdempotencyPolicy.Ttl"/>.</summary>
+    /// <summary>
+    /// Gets TTLs by operation name (event type); they override the policy's <see cref="IdempotencyPolicy.Ttl"/>. Each is
+    /// positive and at most 365 days, like <see cref="IdempotencyPolicy.Ttl"/> (checked at start-up).
+    /// </summary>
     public IDictionary<string, TimeSpan> OperationTtls { get; } = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
 
     /// <summary>Gets or sets the longest key accepted.</summary>

@@ -39,6 +39,10 @@ internal sealed class IdempotencyOptionsValidator : IValidateOptions<Idempotency
             {
                 yield return $"{nameof(options.OperationTtls)}['{operation}'] needs a valid operation name and a positive TTL.";
             }
+            else if (ttl > IdempotencyDefaults.MaxTtl)
+            {
+                yield return TooLong($"{nameof(options.OperationTtls)}['{operation}']", IdempotencyDefaults.MaxTtl);
+            }
         }
 
         foreach (var (name, policy) in options.BuildPolicies().Prepend(KeyValuePair.Create(IdempotencyDefaults.DefaultPolicyName, options.DefaultPolicy)))
@@ -66,5 +70,42 @@ internal sealed class IdempotencyOptionsValidator : IValidateOptions<Idempotency
         {
             yield return "InProgressWait and InProgressRetryAfter must not be negative.";
         }
+
+        if (policy.Ttl > IdempotencyDefaults.MaxTtl)
+        {
+            yield return TooLong(nameof(policy.Ttl), IdempotencyDefaults.MaxTtl);
+        }
+
+        if (policy.FailureTtl > IdempotencyDefaults.MaxTtl)
+        {
+            yield return TooLong(nameof(policy.FailureTtl), IdempotencyDefaults.MaxTtl);
+        }
+
+        if (policy.Lease > IdempotencyDefaults.MaxLease)
+        {
+            yield return TooLong(nameof(policy.Lease), IdempotencyDefaults.MaxLease);
+        }
+
+        if (policy.InProgressWait > IdempotencyDefaults.MaxInProgressWait)
+        {
+            yield return TooLong(nameof(policy.InProgressWait), IdempotencyDefaults.MaxInProgressWait);
+        }
+
+        if (policy.InProgressRetryAfter > IdempotencyDefaults.MaxInProgressRetryAfter)
+        {
+            yield return TooLong(nameof(policy.InProgressRetryAfter), IdempotencyDefaults.MaxInProgressRetryAfter);
+        }
     }
+
+    private static string TooLong(string option, TimeSpan limit) => $"{option} must be at most {Describe(limit)}.";
+
+    private static string Describe(TimeSpan limit) => limit switch
+    {
+        { Ticks: var ticks } when ticks % TimeSpan.TicksPerDay == 0 => Plural((int)limit.TotalDays, "day"),
+        { Ticks: var ticks } when ticks % TimeSpan.TicksPerHour == 0 => Plural((int)limit.TotalHours, "hour"),
+        _ => limit.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    private static string Plural(int count, string unit) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{count} {unit}{(count == 1 ? string.Empty : "s")}");
 }

@@ -1,4 +1,5 @@
 using Idempotency.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Idempotency.Tests.Administration;
@@ -38,6 +39,70 @@ public sealed class HealthCheckTests
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => check.CheckHealthAsync(Context(check), cancellation.Token));
+    }
+
+    [Fact]
+    public async Task AddIdempotencyStore_InMemoryStore_IsHealthy()
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddIdempotency();
+        services.AddHealthChecks().AddIdempotencyStore();
+        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+
+        Assert.Equal(HealthStatus.Healthy, report.Status);
+        var entry = Assert.Single(report.Entries);
+        Assert.Equal("idempotency-store", entry.Key);
+        Assert.Equal(HealthStatus.Healthy, entry.Value.Status);
+    }
+
+    [Fact]
+    public async Task AddIdempotencyStore_StoreThrows_IsUnhealthy()
+    {
+        var store = new FaultInjectingIdempotencyStore(new InMemoryIdempotencyStore());
+        store.Throw(IdempotencyStoreOperation.Get, () => new IOException("connection refused"));
+        var services = new ServiceCollection().AddLogging();
+        services.AddSingleton<IIdempotencyStore>(store);
+        services.AddIdempotency();
+        services.AddHealthChecks().AddIdempotencyStore();
+        await using var provider = services.BuildServiceProvider();
+
+        var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+
+        Assert.Equal(HealthStatus.Unhealthy, report.Status);
+        var entry = report.Entries["idempotency-store"];
+        Assert.Equal(HealthStatus.Unhealthy, entry.Status);
+        Assert.IsType<IOException>(entry.Exception);
+        Assert.Equal(1, store.InjectedFaultCount);
+    }
+
+    [Fact]
+    public async Task AddIdempotencyStore_NameFailureStatusAndTags_AreUsed()
+    {
+        var store = new FaultInjectingIdempotencyStore(new InMemoryIdempotencyStore());
+        store.ThrowUnavailable(IdempotencyStoreOperation.Get);
+        var services = new ServiceCollection().AddLogging();
+        services.AddSingleton<IIdempotencyStore>(store);
+        services.AddIdempotency();
+        services.AddHealthChecks().AddIdempotencyStore("orders-store", HealthStatus.Degraded, ["ready", "store"]);
+        await using var provider = services.BuildServiceProvider();
+
+        var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Tags.Contains("ready"));
+
+        var entry = Assert.Single(report.Entries);
+        Assert.Equal("orders-store", entry.Key);
+        Assert.Equal(HealthStatus.Degraded, entry.Value.Status);
+        Assert.Equal(["ready", "store"], entry.Value.Tags.Order());
+    }
+
+    [Fact]
+    public void AddIdempotencyStore_InvalidArguments_Throw()
+    {
+        var builder = new ServiceCollection().AddHealthChecks();
+
+        Assert.Throws<ArgumentNullException>(() => ((IHealthChecksBuilder)null!).AddIdempotencyStore());
+        Assert.ThrowsAny<ArgumentException>(() => builder.AddIdempotencyStore(" "));
     }
 
     private static HealthCheckContext Context(IHealthCheck check, HealthStatus failureStatus = HealthStatus.Unhealthy) =>

@@ -25,6 +25,20 @@ public sealed class OptionsValidationTests
         "operation-ttl-bad-name",
         "named-policy-ttl-zero",
         "named-policy-lease-short",
+        "ttl-max",
+        "ttl-over-365-days",
+        "failure-ttl-max",
+        "failure-ttl-over-365-days",
+        "lease-max",
+        "lease-over-1-day",
+        "wait-max",
+        "wait-over-1-hour",
+        "retry-after-max",
+        "retry-after-over-1-hour",
+        "operation-ttl-max",
+        "operation-ttl-over-365-days",
+        "named-policy-ttl-max",
+        "named-policy-lease-max",
     ];
 
     [Theory]
@@ -98,6 +112,56 @@ public sealed class OptionsValidationTests
         Assert.Contains(ex.Failures, f => f.Contains("Ttl", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void StartupValidation_AtTheUpperBounds_Passes()
+    {
+        var services = new ServiceCollection();
+        services.AddIdempotency(o =>
+        {
+            o.DefaultPolicy.Ttl = TimeSpan.FromDays(365);
+            o.DefaultPolicy.FailureTtl = TimeSpan.FromDays(365);
+            o.DefaultPolicy.Lease = TimeSpan.FromDays(1);
+            o.DefaultPolicy.InProgressWait = TimeSpan.FromHours(1);
+            o.DefaultPolicy.InProgressRetryAfter = TimeSpan.FromHours(1);
+            o.OperationTtls["orders"] = TimeSpan.FromDays(365);
+        });
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        Assert.NotNull(provider.GetRequiredService<IIdempotencyExecutor>());
+    }
+
+    [Theory]
+    [InlineData("Ttl", "365 days")]
+    [InlineData("FailureTtl", "365 days")]
+    [InlineData("Lease", "1 day")]
+    [InlineData("InProgressWait", "1 hour")]
+    [InlineData("InProgressRetryAfter", "1 hour")]
+    public void StartupValidation_MaxValue_NamesTheOptionThePolicyAndTheLimit(string option, string limit)
+    {
+        var services = new ServiceCollection();
+        services.AddIdempotency(o => o.AddPolicy("payments", p => typeof(IdempotencyPolicy).GetProperty(option)!.SetValue(p, TimeSpan.MaxValue)));
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        var failure = Assert.Single(ex.Failures);
+        Assert.StartsWith($"Policy 'payments': {option} must be at most {limit}", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StartupValidation_OperationTtlMaxValue_NamesTheOperationAndTheLimit()
+    {
+        var services = new ServiceCollection();
+        services.AddIdempotency(o => o.OperationTtls["orders"] = TimeSpan.MaxValue);
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        var failure = Assert.Single(ex.Failures);
+        Assert.StartsWith("OperationTtls['orders'] must be at most 365 days", failure, StringComparison.Ordinal);
+    }
+
     private static void Apply(IdempotencyOptions options, string setting)
     {
         switch (setting)
@@ -119,6 +183,20 @@ public sealed class OptionsValidationTests
             case "operation-ttl-bad-name": options.OperationTtls["bad name"] = TimeSpan.FromMinutes(1); break;
             case "named-policy-ttl-zero": options.AddPolicy("p", p => p.Ttl = TimeSpan.Zero); break;
             case "named-policy-lease-short": options.AddPolicy("p", p => p.Lease = TimeSpan.FromMilliseconds(1)); break;
+            case "ttl-max": options.DefaultPolicy.Ttl = TimeSpan.MaxValue; break;
+            case "ttl-over-365-days": options.DefaultPolicy.Ttl = TimeSpan.FromDays(365) + TimeSpan.FromTicks(1); break;
+            case "failure-ttl-max": options.DefaultPolicy.FailureTtl = TimeSpan.MaxValue; break;
+            case "failure-ttl-over-365-days": options.DefaultPolicy.FailureTtl = TimeSpan.FromDays(366); break;
+            case "lease-max": options.DefaultPolicy.Lease = TimeSpan.MaxValue; break;
+            case "lease-over-1-day": options.DefaultPolicy.Lease = TimeSpan.FromDays(1) + TimeSpan.FromTicks(1); break;
+            case "wait-max": options.DefaultPolicy.InProgressWait = TimeSpan.MaxValue; break;
+            case "wait-over-1-hour": options.DefaultPolicy.InProgressWait = TimeSpan.FromMinutes(61); break;
+            case "retry-after-max": options.DefaultPolicy.InProgressRetryAfter = TimeSpan.MaxValue; break;
+            case "retry-after-over-1-hour": options.DefaultPolicy.InProgressRetryAfter = TimeSpan.FromMinutes(61); break;
+            case "operation-ttl-max": options.OperationTtls["orders"] = TimeSpan.MaxValue; break;
+            case "operation-ttl-over-365-days": options.OperationTtls["orders"] = TimeSpan.FromDays(366); break;
+            case "named-policy-ttl-max": options.AddPolicy("p", p => p.Ttl = TimeSpan.MaxValue); break;
+            case "named-policy-lease-max": options.AddPolicy("p", p => p.Lease = TimeSpan.MaxValue); break;
             default: throw new ArgumentOutOfRangeException(nameof(setting), setting, null);
         }
     }
