@@ -25,8 +25,8 @@ public class CoreBenchmarks
     [GlobalSetup]
     public async Task Setup()
     {
-        _executor = IdempotencyExecutor.Create(new IdempotencyOptions { ServiceName = "bench" });
-        _cachedExecutor = IdempotencyExecutor.Create(new IdempotencyOptions { ServiceName = "bench", LocalCacheMaxEntries = 1024 });
+        _executor = IdempotencyExecutor.Create(new IdempotencyOptions { ServiceName = "bench" }, UnboundedStore());
+        _cachedExecutor = IdempotencyExecutor.Create(new IdempotencyOptions { ServiceName = "bench", LocalCacheMaxEntries = 1024 }, UnboundedStore());
         foreach (var executor in new[] { _executor, _cachedExecutor })
         {
             await executor.ExecuteAsync(Request(ReplayKey), static _ => ValueTask.FromResult(Result), CancellationToken.None);
@@ -63,6 +63,10 @@ public class CoreBenchmarks
         (await _cachedExecutor.ExecuteAsync(Request(ReplayKey), static _ => ValueTask.FromResult(Result), CancellationToken.None)).Value;
 
     private static IdempotencyRequest Request(string key) => new("orders", key);
+
+    // First executions add a record per invocation, millions per run: the default bound (100 000 records) would refuse
+    // them part-way, and the floor's dictionary is unbounded too.
+    private static InMemoryIdempotencyStore UnboundedStore() => new(new InMemoryStoreOptions { MaxRecords = int.MaxValue, MaxBytes = long.MaxValue });
 
     private Order FloorFirstExecution(string key)
     {

@@ -1,7 +1,10 @@
 namespace Idempotency;
 
-/// <summary>The store could not be reached or answered with an error (HTTP 503). Fail-closed: nothing ran.</summary>
-public sealed class IdempotencyStoreUnavailableException : IdempotencyException
+/// <summary>
+/// The store could not be reached or answered with an error (HTTP 503). Fail-closed: nothing ran.
+/// <see cref="IdempotencyStoreFullException"/> is the case of a reachable store that refused a new key for want of room.
+/// </summary>
+public class IdempotencyStoreUnavailableException : IdempotencyException
 {
     /// <summary>Initializes a new instance of the <see cref="IdempotencyStoreUnavailableException"/> class.</summary>
     /// <param name="message">What failed.</param>

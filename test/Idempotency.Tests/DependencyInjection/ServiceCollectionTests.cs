@@ -88,7 +88,7 @@ public sealed class ServiceCollectionTests
 
         await executor.ExecuteAsync(new IdempotencyRequest("orders", "k1"), _ => ValueTask.FromResult(1), CancellationToken.None);
 
-        await Assert.ThrowsAsync<IdempotencyStoreUnavailableException>(() =>
+        await Assert.ThrowsAsync<IdempotencyStoreFullException>(() =>
             executor.ExecuteAsync(new IdempotencyRequest("orders", "k2"), _ => ValueTask.FromResult(1), CancellationToken.None).AsTask());
     }
 
