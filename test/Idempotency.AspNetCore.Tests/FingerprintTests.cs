@@ -85,7 +85,7 @@ public sealed class FingerprintTests
         var hostileOnReusedKey = await app.SendAsync(Requests.Post("/transfers", "k2", hostile));
 
         Assert.Equal(HttpStatusCode.OK, first.Status);
-        Assert.True(same.IsReplay);
+        Assert.True(same.IsReplayed);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, respelled.Status);
         Assert.Equal(ProblemTypes.KeyReused, respelled.ProblemType);
         Assert.Equal(HttpStatusCode.OK, reused.Status);

@@ -88,7 +88,7 @@ public sealed class ScopeTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.InternalServerError, first.Status);
         Assert.Equal(HttpStatusCode.InternalServerError, second.Status);
-        Assert.False(second.IsReplay);
+        Assert.False(second.IsReplayed);
         Assert.Equal((0, 0), await host.GetRunsAsync());
     }
 
@@ -104,8 +104,8 @@ public sealed class ScopeTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Created, anonymous.Status);
         Assert.Equal(HttpStatusCode.InternalServerError, apiKey.Status);
-        Assert.False(apiKey.IsReplay);
-        Assert.True(anonymousAgain.IsReplay);
+        Assert.False(apiKey.IsReplayed);
+        Assert.True(anonymousAgain.IsReplayed);
         Assert.Equal(anonymous.Body, anonymousAgain.Body);
         Assert.Equal((1, 0), await host.GetRunsAsync());
     }
@@ -122,11 +122,11 @@ public sealed class ScopeTests : IAsyncLifetime
         var partnerAgain = await Answer.SendAsync(host.Client, Requests.Post("/orders", key).As(HeaderSchemes.Partner, "alice"));
 
         Assert.Equal(HttpStatusCode.Created, partner.Status);
-        Assert.False(partner.IsReplay);
+        Assert.False(partner.IsReplayed);
         Assert.NotEqual(bearer.Json.GetProperty("id").GetString(), partner.Json.GetProperty("id").GetString());
-        Assert.True(bearerAgain.IsReplay);
+        Assert.True(bearerAgain.IsReplayed);
         Assert.Equal(bearer.Body, bearerAgain.Body);
-        Assert.True(partnerAgain.IsReplay);
+        Assert.True(partnerAgain.IsReplayed);
         Assert.Equal(partner.Body, partnerAgain.Body);
         Assert.Equal((2, 0), await host.GetRunsAsync());
     }
@@ -141,7 +141,7 @@ public sealed class ScopeTests : IAsyncLifetime
         var anonymousAgain = await Answer.SendAsync(host.Client, Requests.Post("/orders", key));
 
         Assert.Equal(HttpStatusCode.Created, anonymous.Status);
-        Assert.True(anonymousAgain.IsReplay);
+        Assert.True(anonymousAgain.IsReplayed);
         Assert.Equal(anonymous.Body, anonymousAgain.Body);
         Assert.Equal((1, 0), await host.GetRunsAsync());
     }

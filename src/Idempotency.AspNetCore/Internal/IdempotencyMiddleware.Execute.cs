@@ -68,7 +68,7 @@ internal sealed partial class IdempotencyMiddleware
         {
             // Never a silent re-execution: the key keeps a marker, and retries are told the response cannot be replayed.
             Log.ResponseTooLarge(_logger, status, storeKey, _options.MaxResponseBodySize);
-            var reason = string.Create(CultureInfo.InvariantCulture, $"its {status} response was larger than the {_options.MaxResponseBodySize}-byte replay limit.");
+            var reason = string.Create(CultureInfo.InvariantCulture, $"its response (status {status}) was larger than the {_options.MaxResponseBodySize}-byte replay limit.");
             Report(claim, await claim.MarkNotStoredAsync(reason, CancellationToken.None).ConfigureAwait(false), expected: IdempotencyCompletion.NotStored);
             return;
         }

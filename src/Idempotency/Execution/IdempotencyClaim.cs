@@ -60,7 +60,7 @@ public sealed class IdempotencyClaim : IAsyncDisposable
     /// <summary>Gets why the key is invalid, the record unreadable, or the result not stored; never contains the key.</summary>
     public string? Reason { get; private init; }
 
-    /// <summary>Gets the store's failure (<see cref="IdempotencyClaimStatus.StoreUnavailable"/>; an <c>IdempotencyStoreFullException</c> when a bounded store is full).</summary>
+    /// <summary>Gets the store's failure (<see cref="IdempotencyClaimStatus.StoreUnavailable"/>; an <see cref="IdempotencyStoreFullException"/> when a bounded store is full).</summary>
     public IdempotencyStoreUnavailableException? StoreFailure { get; private init; }
 
     /// <summary>Gets a value indicating whether another owner took the key over while this claim held it.</summary>

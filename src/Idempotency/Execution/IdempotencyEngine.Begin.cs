@@ -101,7 +101,9 @@ internal sealed partial class IdempotencyEngine
             return Run(IdempotencyClaimStatus.FailedOpen, IdempotencyOutcomes.FailOpen, plan, activity);
         }
 
-        return Reject(IdempotencyClaim.Unavailable(plan, failure), IdempotencyOutcomes.StoreUnavailable, activity);
+        // A bounded store that is full says so apart from an outage: its remedy (size, TTLs) is not the operator's restart.
+        var outcome = failure is IdempotencyStoreFullException ? IdempotencyOutcomes.StoreFull : IdempotencyOutcomes.StoreUnavailable;
+        return Reject(IdempotencyClaim.Unavailable(plan, failure), outcome, activity);
     }
 
     // The fingerprint check comes first: a reused key is an error whatever state the record is in.

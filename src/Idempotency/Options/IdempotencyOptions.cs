@@ -22,8 +22,9 @@ public sealed class IdempotencyOptions
     public IdempotencyPolicy DefaultPolicy { get; } = new();
 
     /// <summary>
-    /// Gets TTLs by operation name (event type); they override the policy's <see cref="IdempotencyPolicy.Ttl"/>. Each is
-    /// positive and at most 365 days, like <see cref="IdempotencyPolicy.Ttl"/> (checked at start-up).
+    /// Gets TTLs by request name — the operation (event type), or the <see cref="IdempotencyRequest.Name"/> an integration
+    /// gives, such as an HTTP route pattern (<c>/orders/{id}</c>); they override the policy's <see cref="IdempotencyPolicy.Ttl"/>.
+    /// Each is positive and at most 365 days, like <see cref="IdempotencyPolicy.Ttl"/> (checked at start-up).
     /// </summary>
     public IDictionary<string, TimeSpan> OperationTtls { get; } = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
 

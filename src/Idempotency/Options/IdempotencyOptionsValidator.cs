@@ -35,9 +35,10 @@ internal sealed class IdempotencyOptionsValidator : IValidateOptions<Idempotency
 
         foreach (var (operation, ttl) in options.OperationTtls)
         {
-            if (!StoreKey.IsValidSegment(operation) || ttl <= TimeSpan.Zero)
+            // Keyed by the request's name (an operation, or an HTTP route pattern), which never enters the store key.
+            if (string.IsNullOrWhiteSpace(operation) || operation.Length > 200 || ttl <= TimeSpan.Zero)
             {
-                yield return $"{nameof(options.OperationTtls)}['{operation}'] needs a valid operation name and a positive TTL.";
+                yield return $"{nameof(options.OperationTtls)}['{operation}'] needs a name of 1-200 characters and a positive TTL.";
             }
             else if (ttl > IdempotencyDefaults.MaxTtl)
             {

@@ -123,6 +123,29 @@ public sealed class StoreUnavailableTests
         Assert.Equal(IdempotencyOutcome.Replayed, replayed.Outcome);
     }
 
+    [Fact]
+    public async Task BeginAsync_InMemoryStoreFullOfLiveRecords_RefusesNewKeyAsStoreFullAndKeepsOldOnes()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(EngineHarness.Start);
+        using var full = new InMemoryIdempotencyStore(new InMemoryStoreOptions { MaxRecords = 2, SweepInterval = TimeSpan.Zero }, clock);
+        using var harness = new EngineHarness(o => o.DefaultPolicy.StoreUnavailableRetryAfter = TimeSpan.FromSeconds(7), clock, full);
+        var runs = 0;
+        await harness.RunAsync(Request with { Key = "a" }, () => Interlocked.Increment(ref runs));
+        await harness.RunAsync(Request with { Key = "b" }, () => Interlocked.Increment(ref runs));
+
+        await using var refused = await harness.Executor.BeginAsync(Request with { Key = "c" }, CancellationToken.None);
+        var replay = await harness.RunAsync(Request with { Key = "a" }, () => Interlocked.Increment(ref runs));
+
+        Assert.Equal(IdempotencyClaimStatus.StoreUnavailable, refused.Status);
+        Assert.IsType<IdempotencyStoreFullException>(refused.StoreFailure);
+        Assert.Equal(TimeSpan.FromSeconds(7), refused.RetryAfter);
+        Assert.True(replay.IsReplayed);
+        Assert.Equal(2, runs);
+        Assert.Equal(1, harness.CountOutcome("store_full"));
+        Assert.Equal(0, harness.CountOutcome("store_unavailable"));
+        Assert.Contains(harness.Logs.GetSnapshot(), log => log.Id is { Id: 18, Name: "StoreFull" });
+    }
+
     private static Exception Create(string failure) => failure switch
     {
         "io" => new IOException("connection reset by peer"),
