@@ -35,7 +35,7 @@ public static class OrdersApp
         builder.Services
             .AddIdempotency(options => options.ServiceName = "orders-api")
             .AddConfiguredStore(builder.Configuration)
-            .AddHttpIdempotency();
+            .AddIdempotencyMiddleware();
 
         builder.Services.AddHealthChecks().AddIdempotencyStore();
 

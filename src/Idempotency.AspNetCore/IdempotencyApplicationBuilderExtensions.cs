@@ -15,18 +15,18 @@ public static class IdempotencyApplicationBuilderExtensions
     /// </summary>
     /// <param name="app">The application builder.</param>
     /// <returns>The application builder.</returns>
-    /// <exception cref="InvalidOperationException"><c>AddIdempotency().AddHttpIdempotency()</c> was not called.</exception>
+    /// <exception cref="InvalidOperationException"><c>AddIdempotency().AddIdempotencyMiddleware()</c> was not called.</exception>
     public static IApplicationBuilder UseIdempotency(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
         var services = app.ApplicationServices;
         var executor = services.GetService<IIdempotencyExecutor>();
-        if (executor is null || services.GetService<IValidateOptions<HttpIdempotencyOptions>>() is null)
+        if (executor is null || services.GetService<IValidateOptions<IdempotencyMiddlewareOptions>>() is null)
         {
-            throw new InvalidOperationException("UseIdempotency() needs services.AddIdempotency().AddHttpIdempotency() in the service configuration.");
+            throw new InvalidOperationException("UseIdempotency() needs services.AddIdempotency().AddIdempotencyMiddleware() in the service configuration.");
         }
 
-        var options = services.GetRequiredService<IOptions<HttpIdempotencyOptions>>().Value;
+        var options = services.GetRequiredService<IOptions<IdempotencyMiddlewareOptions>>().Value;
         var loggerFactory = services.GetService<ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
         return app.Use(next => new IdempotencyMiddleware(next, executor, options, loggerFactory).Invoke);
     }

@@ -12,13 +12,13 @@ public static class IdempotencyCorsPolicyBuilderExtensions
     /// <param name="builder">The policy builder.</param>
     /// <returns>The policy builder.</returns>
     public static CorsPolicyBuilder WithIdempotencyHeaders(this CorsPolicyBuilder builder) =>
-        builder.WithIdempotencyHeaders(HttpIdempotencyDefaults.HeaderName, HttpIdempotencyDefaults.ReplayedHeaderName);
+        builder.WithIdempotencyHeaders(IdempotencyMiddlewareDefaults.HeaderName, IdempotencyMiddlewareDefaults.ReplayedHeaderName);
 
     /// <summary>Allows the key headers and exposes the replay and <c>Retry-After</c> response headers, for non-default header names.</summary>
     /// <param name="builder">The policy builder.</param>
-    /// <param name="keyHeaderName">The key header (<see cref="HttpIdempotencyOptions.HeaderName"/>).</param>
-    /// <param name="replayedHeaderName">The replay header (<see cref="HttpIdempotencyOptions.ReplayedHeaderName"/>).</param>
-    /// <param name="legacyHeaderNames">Other key headers (<see cref="HttpIdempotencyOptions.LegacyHeaderNames"/>).</param>
+    /// <param name="keyHeaderName">The key header (<see cref="IdempotencyMiddlewareOptions.HeaderName"/>).</param>
+    /// <param name="replayedHeaderName">The replay header (<see cref="IdempotencyMiddlewareOptions.ReplayedHeaderName"/>).</param>
+    /// <param name="legacyHeaderNames">Other key headers (<see cref="IdempotencyMiddlewareOptions.LegacyHeaderNames"/>).</param>
     /// <returns>The policy builder.</returns>
     public static CorsPolicyBuilder WithIdempotencyHeaders(this CorsPolicyBuilder builder, string keyHeaderName, string replayedHeaderName, params string[] legacyHeaderNames)
     {

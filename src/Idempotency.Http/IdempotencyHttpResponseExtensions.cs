@@ -8,7 +8,7 @@ public static class IdempotencyHttpResponseExtensions
     /// <summary>Tells whether the server answered with a replay of an earlier response (<c>Idempotent-Replayed: true</c>).</summary>
     /// <param name="response">The response.</param>
     /// <returns><see langword="true"/> for a replay.</returns>
-    public static bool IsIdempotentReplay(this HttpResponseMessage response)
+    public static bool IsReplayed(this HttpResponseMessage response)
     {
         ArgumentNullException.ThrowIfNull(response);
         var header = response.RequestMessage is { } request && request.Options.TryGetValue(ReplayedHeaderOption, out var name) ? name : "Idempotent-Replayed";

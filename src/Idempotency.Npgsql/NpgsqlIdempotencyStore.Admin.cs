@@ -34,7 +34,7 @@ public sealed partial class NpgsqlIdempotencyStore
 
     /// <inheritdoc />
     /// <remarks>One DELETE of at most <paramref name="batchSize"/> rows; rows locked by a claim or another purger are skipped, never waited for.</remarks>
-    public ValueTask<int> PurgeAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
+    public ValueTask<int> PurgeExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         return RunAsync(
@@ -88,13 +88,13 @@ public sealed partial class NpgsqlIdempotencyStore
     /// <param name="batchSize">The most rows one statement deletes.</param>
     /// <param name="cancellationToken">Stops between batches (or aborts the running one).</param>
     /// <returns>How many records were deleted.</returns>
-    public async ValueTask<long> PurgeExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
+    public async ValueTask<long> PurgeAllExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
     {
         long total = 0;
         int deleted;
         do
         {
-            deleted = await PurgeAsync(now, batchSize, cancellationToken).ConfigureAwait(false);
+            deleted = await PurgeExpiredAsync(now, batchSize, cancellationToken).ConfigureAwait(false);
             total += deleted;
         }
         while (deleted >= batchSize);

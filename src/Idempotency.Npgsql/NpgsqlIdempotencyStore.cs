@@ -6,7 +6,7 @@ namespace Idempotency.Npgsql;
 /// <summary>
 /// A PostgreSQL store: one table, every operation one statement and one round trip, over an application-owned
 /// <see cref="NpgsqlDataSource"/> (a claim that collides with a concurrent claim of the same key may run its statement
-/// once more). Expired rows are deleted by the purge service (or <see cref="PurgeAsync"/>).
+/// once more). Expired rows are deleted by the purge service (or <see cref="PurgeExpiredAsync"/>).
 /// </summary>
 /// <remarks>
 /// The table must exist: run the script from <see cref="GetCreateTableScript"/>, call <see cref="CreateTableAsync"/>, or set
@@ -28,7 +28,7 @@ public sealed partial class NpgsqlIdempotencyStore : IIdempotencyStore, IIdempot
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         options ??= new NpgsqlStoreOptions();
-        NpgsqlStoreOptionsValidator.ThrowIfInvalid(options);
+        OptionErrors.ThrowIfAny(options, NpgsqlStoreOptionsValidator.Errors);
         _dataSource = dataSource;
         _sql = new NpgsqlStoreSql(options.SchemaName, options.TableName);
         _prepare = options.PrepareStatements;
@@ -44,7 +44,7 @@ public sealed partial class NpgsqlIdempotencyStore : IIdempotencyStore, IIdempot
     public static string GetCreateTableScript(NpgsqlStoreOptions? options = null)
     {
         options ??= new NpgsqlStoreOptions();
-        NpgsqlStoreOptionsValidator.ThrowIfInvalid(options);
+        OptionErrors.ThrowIfAny(options, NpgsqlStoreOptionsValidator.Errors);
         return NpgsqlStoreScript.CreateTable(new NpgsqlStoreSql(options.SchemaName, options.TableName));
     }
 

@@ -1,16 +1,8 @@
-using Microsoft.Extensions.Options;
-
 namespace Idempotency.Npgsql;
 
-/// <summary>Checks the store options once, at start-up.</summary>
-internal sealed class NpgsqlStoreOptionsValidator : IValidateOptions<NpgsqlStoreOptions>
+/// <summary>Every problem of the store options, checked at start-up and when a store is created.</summary>
+internal static class NpgsqlStoreOptionsValidator
 {
-    public ValidateOptionsResult Validate(string? name, NpgsqlStoreOptions options)
-    {
-        var errors = Errors(options).ToList();
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
-
     public static IEnumerable<string> Errors(NpgsqlStoreOptions options)
     {
         if (SqlIdentifier.Problem(options.SchemaName, nameof(options.SchemaName), NpgsqlStoreDefaults.MaxIdentifierBytes) is { } schema)
@@ -31,15 +23,6 @@ internal sealed class NpgsqlStoreOptionsValidator : IValidateOptions<NpgsqlStore
         if (options.PurgeBatchSize < 1)
         {
             yield return $"{nameof(options.PurgeBatchSize)} must be at least 1.";
-        }
-    }
-
-    public static void ThrowIfInvalid(NpgsqlStoreOptions options)
-    {
-        var errors = Errors(options).ToList();
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException(string.Join(" ", errors), nameof(options));
         }
     }
 }

@@ -1,7 +1,4 @@
-using Idempotency;
 using Idempotency.StackExchangeRedis;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -27,18 +24,12 @@ public static class RedisIdempotencyBuilderExtensions
     /// <returns>The builder.</returns>
     public static IIdempotencyBuilder AddRedisStore(this IIdempotencyBuilder builder, Action<RedisStoreOptions> configure)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configure);
-        builder.Services.AddOptions<RedisStoreOptions>().Configure(configure).ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisStoreOptions>, RedisStoreOptionsValidator>());
-        builder.Services.Replace(ServiceDescriptor.Singleton<IIdempotencyStore>(static services =>
+        return builder.AddStore(configure, RedisStoreOptionsValidator.Errors, static (services, options) =>
         {
-            var options = services.GetRequiredService<IOptions<RedisStoreOptions>>().Value;
             var multiplexer = options.ConnectionMultiplexerServiceKey is { } serviceKey
                 ? services.GetRequiredKeyedService<IConnectionMultiplexer>(serviceKey)
                 : services.GetRequiredService<IConnectionMultiplexer>();
             return new RedisIdempotencyStore(multiplexer, options);
-        }));
-        return builder;
+        });
     }
 }

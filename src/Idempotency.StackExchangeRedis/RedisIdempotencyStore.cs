@@ -28,11 +28,7 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore
     {
         ArgumentNullException.ThrowIfNull(multiplexer);
         options ??= new RedisStoreOptions();
-        var errors = RedisStoreOptionsValidator.Errors(options).ToList();
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException("Invalid Redis store options: " + string.Join(" ", errors), nameof(options));
-        }
+        OptionErrors.ThrowIfAny(options, RedisStoreOptionsValidator.Errors);
 
         _database = multiplexer.GetDatabase(options.Database);
         _instanceName = options.InstanceName;
@@ -156,7 +152,7 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore
 
     /// <inheritdoc />
     /// <remarks>Redis drops records itself (native expiry), so there is nothing to purge: always 0.</remarks>
-    public ValueTask<int> PurgeAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) => ValueTask.FromResult(0);
+    public ValueTask<int> PurgeExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) => ValueTask.FromResult(0);
 
     // Takes over a dead record (or claims on servers without SET NX GET): the script re-checks liveness atomically.
     private async ValueTask<IdempotencyClaimResult> ClaimWithScriptAsync(IdempotencyClaimRequest request, RedisKey key, byte[] value, long nativeTtl)

@@ -1,16 +1,8 @@
-using Microsoft.Extensions.Options;
-
 namespace Idempotency.StackExchangeRedis;
 
-/// <summary>Validates <see cref="RedisStoreOptions"/> once, at start-up and when a store is created.</summary>
-internal sealed class RedisStoreOptionsValidator : IValidateOptions<RedisStoreOptions>
+/// <summary>Every problem of the store options, checked at start-up and when a store is created.</summary>
+internal static class RedisStoreOptionsValidator
 {
-    public ValidateOptionsResult Validate(string? name, RedisStoreOptions options)
-    {
-        var errors = Errors(options).ToList();
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
-
     public static IEnumerable<string> Errors(RedisStoreOptions options)
     {
         if (options.InstanceName is null)

@@ -10,7 +10,7 @@ namespace Idempotency.AspNetCore.Tests;
 
 public sealed class ConfigurationTests
 {
-    public static TheoryData<string, Action<HttpIdempotencyOptions>> InvalidOptions => new()
+    public static TheoryData<string, Action<IdempotencyMiddlewareOptions>> InvalidOptions => new()
     {
         { "contradict", o => (o.StoreServerErrors, o.StoreOnlySuccessfulResponses) = (true, true) },
         { "HeaderName", o => o.HeaderName = "bad header" },
@@ -24,7 +24,7 @@ public sealed class ConfigurationTests
 
     [Theory]
     [MemberData(nameof(InvalidOptions))]
-    public async Task Start_InvalidOptions_FailsWithTheReason(string expected, Action<HttpIdempotencyOptions> configure)
+    public async Task Start_InvalidOptions_FailsWithTheReason(string expected, Action<IdempotencyMiddlewareOptions> configure)
     {
         var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => TestApp.StartAsync((_, _) => { }, configure));
 
@@ -32,7 +32,7 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
-    public void UseIdempotency_WithoutAddHttpIdempotency_ThrowsWithHowToFix()
+    public void UseIdempotency_WithoutAddIdempotencyMiddleware_ThrowsWithHowToFix()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Services.AddIdempotency();
@@ -40,7 +40,7 @@ public sealed class ConfigurationTests
 
         var exception = Assert.Throws<InvalidOperationException>(() => app.UseIdempotency());
 
-        Assert.Contains("AddHttpIdempotency()", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("AddIdempotencyMiddleware()", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]

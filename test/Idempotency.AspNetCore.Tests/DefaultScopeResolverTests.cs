@@ -29,7 +29,7 @@ public sealed class DefaultScopeResolverTests
         var ex = Assert.Throws<InvalidOperationException>(() => DefaultScopeResolver.Resolve(Context(new ClaimsIdentity(claims, "ApiKey"))));
 
         Assert.Contains("'ApiKey'", ex.Message, StringComparison.Ordinal);
-        Assert.Contains(nameof(HttpIdempotencyOptions.ScopeResolver), ex.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(IdempotencyMiddlewareOptions.ScopeResolver), ex.Message, StringComparison.Ordinal);
         Assert.Contains("NameIdentifier", ex.Message, StringComparison.Ordinal);
         Assert.Contains("'sub'", ex.Message, StringComparison.Ordinal);
     }

@@ -8,7 +8,7 @@ namespace Idempotency.AspNetCore.Tests;
 
 public sealed class FingerprintTests
 {
-    private static Task<TestApp> StartAsync(Action<HttpIdempotencyOptions>? http = null) =>
+    private static Task<TestApp> StartAsync(Action<IdempotencyMiddlewareOptions>? http = null) =>
         TestApp.StartAsync(
             (app, runs) => app.MapPost("/transfers", async (HttpContext http) =>
             {
@@ -44,7 +44,7 @@ public sealed class FingerprintTests
     [Fact]
     public async Task Transfers_CanonicalJsonFingerprint_IgnoresOrderWhitespaceAndNumberSpelling()
     {
-        await using var app = await StartAsync(o => o.BodyFingerprint = HttpBodyFingerprint.CanonicalJson);
+        await using var app = await StartAsync(o => o.BodyFingerprint = BodyFingerprint.CanonicalJson);
 
         var first = await app.SendAsync(Requests.Post("/transfers", "k1", """{"amount":10,"to":"bob"}"""));
         var same = await app.SendAsync(Requests.Post("/transfers", "k1", """{ "to": "bob", "amount": 1.0e1 }"""));
@@ -59,7 +59,7 @@ public sealed class FingerprintTests
     [Fact]
     public async Task Transfers_CanonicalJsonWithInvalidJson_FallsBackToRawBytes()
     {
-        await using var app = await StartAsync(o => o.BodyFingerprint = HttpBodyFingerprint.CanonicalJson);
+        await using var app = await StartAsync(o => o.BodyFingerprint = BodyFingerprint.CanonicalJson);
 
         await app.SendAsync(Requests.Post("/transfers", "k1", "not json"));
         var same = await app.SendAsync(Requests.Post("/transfers", "k1", "not json"));
@@ -74,7 +74,7 @@ public sealed class FingerprintTests
     {
         // 14 bytes that once overflowed the number canonicalisation (a 2 GB allocation, then a 500). Canonical JSON now
         // refuses the number with a JsonException, so the documented fallback applies: the raw bytes decide.
-        await using var app = await StartAsync(o => o.BodyFingerprint = HttpBodyFingerprint.CanonicalJson);
+        await using var app = await StartAsync(o => o.BodyFingerprint = BodyFingerprint.CanonicalJson);
         const string hostile = "[1e2147483647]";
         Assert.Equal(14, Encoding.UTF8.GetByteCount(hostile));
 
@@ -131,7 +131,7 @@ public sealed class FingerprintTests
     [Fact]
     public async Task Transfers_IgnoredBody_OnlyRequestLineAndContentTypeCount()
     {
-        await using var app = await StartAsync(o => o.BodyFingerprint = HttpBodyFingerprint.Ignore);
+        await using var app = await StartAsync(o => o.BodyFingerprint = BodyFingerprint.Ignore);
 
         await app.SendAsync(Requests.Post("/transfers", "k1", "a"));
         var otherBody = await app.SendAsync(Requests.Post("/transfers", "k1", "b"));

@@ -6,7 +6,7 @@ namespace Idempotency.AspNetCore.Tests;
 
 public sealed class HeaderOptionsTests
 {
-    private static Task<TestApp> StartAsync(Action<HttpIdempotencyOptions> http) =>
+    private static Task<TestApp> StartAsync(Action<IdempotencyMiddlewareOptions> http) =>
         TestApp.StartAsync(
             (app, runs) => app.MapPost("/pay", () =>
             {

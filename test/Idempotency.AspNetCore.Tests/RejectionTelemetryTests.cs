@@ -99,7 +99,7 @@ public sealed class RejectionTelemetryTests : IAsyncLifetime
         var key = Requests.NewKey();
 
         var first = await _app.SendAsync(Requests.Post("/short", key));
-        var record = await _app.Services.GetRequiredService<IIdempotencyAdministrator>().GetAsync(HttpIdempotencyDefaults.OperationName, key, null, CancellationToken.None);
+        var record = await _app.Services.GetRequiredService<IIdempotencyAdministrator>().GetAsync(IdempotencyMiddlewareDefaults.OperationName, key, null, CancellationToken.None);
         var otherRoute = await _app.SendAsync(Requests.Post("/orders/acme", key));
 
         Assert.Equal(HttpStatusCode.OK, first.Status);

@@ -6,7 +6,7 @@ namespace Idempotency.AspNetCore.Tests;
 
 public sealed class ResponseHeaderTests
 {
-    private static Task<TestApp> StartAsync(Action<HttpIdempotencyOptions>? http = null) =>
+    private static Task<TestApp> StartAsync(Action<IdempotencyMiddlewareOptions>? http = null) =>
         TestApp.StartAsync(
             (app, runs) => app.MapPost("/login", async (HttpContext http) =>
             {

@@ -60,7 +60,7 @@ public sealed class ResponseStorageTests : IAsyncLifetime
     [Fact]
     public async Task PostOrders_StoreServerErrors_Replays500()
     {
-        await using var host = await SampleHost.StartAsync(b => b.Services.Configure<HttpIdempotencyOptions>(o => o.StoreServerErrors = true));
+        await using var host = await SampleHost.StartAsync(b => b.Services.Configure<IdempotencyMiddlewareOptions>(o => o.StoreServerErrors = true));
         var key = Requests.NewKey();
 
         var first = await Answer.SendAsync(host.Client, Requests.Post("/orders?status=500", key));
@@ -79,7 +79,7 @@ public sealed class ResponseStorageTests : IAsyncLifetime
     [Fact]
     public async Task PostOrders_StoreOnlySuccessfulResponses_ReleasesOn4xx()
     {
-        await using var host = await SampleHost.StartAsync(b => b.Services.Configure<HttpIdempotencyOptions>(o => o.StoreOnlySuccessfulResponses = true));
+        await using var host = await SampleHost.StartAsync(b => b.Services.Configure<IdempotencyMiddlewareOptions>(o => o.StoreOnlySuccessfulResponses = true));
         var key = Requests.NewKey();
 
         await Answer.SendAsync(host.Client, Requests.Post("/orders?status=404", key));

@@ -30,7 +30,7 @@ public sealed class KeyAttachmentTests : IAsyncLifetime
         {
             using var post = await client.PostAsync("/orders", Requests.Order());
             Assert.Equal(HttpStatusCode.Created, post.StatusCode);
-            Assert.False(post.IsIdempotentReplay());
+            Assert.False(post.IsReplayed());
             sent.Add(post.RequestMessage!.GetIdempotencyKey());
             using var patch = await client.PatchAsync("/orders/x", Requests.Order());
             sent.Add(patch.RequestMessage!.GetIdempotencyKey());

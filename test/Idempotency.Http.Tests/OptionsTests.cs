@@ -28,7 +28,7 @@ public sealed class OptionsTests : IAsyncLifetime
     public async Task HeaderName_Other_KeyTravelsInItAndRetriesReplay()
     {
         await using var server = await OrdersServer.StartAsync(builder =>
-            builder.Services.Configure<HttpIdempotencyOptions>(options => options.HeaderName = "X-Request-Key"));
+            builder.Services.Configure<IdempotencyMiddlewareOptions>(options => options.HeaderName = "X-Request-Key"));
         using var host = ClientHost.Create(server, builder => builder
             .AddIdempotencyKeys(options => options.HeaderName = "X-Request-Key")
             .AddRetry(maxRetries: 2)
@@ -37,7 +37,7 @@ public sealed class OptionsTests : IAsyncLifetime
         using var response = await host.Client.PostAsync("/orders", Requests.Order());
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.True(response.IsIdempotentReplay());
+        Assert.True(response.IsReplayed());
         var key = response.RequestMessage!.GetIdempotencyKey("X-Request-Key");
         Assert.Matches(Requests.UuidV4(), key);
         Assert.Null(response.RequestMessage!.GetIdempotencyKey());
@@ -95,8 +95,8 @@ public sealed class OptionsTests : IAsyncLifetime
 
         // The first request was sent twice (lost response), still under one generated key.
         Assert.Equal(["order-1", "order-1", "order-2"], _server.Log.To("/orders").Select(r => Assert.Single(r.Values(Requests.KeyHeader))));
-        Assert.True(first.IsIdempotentReplay());
-        Assert.False(second.IsIdempotentReplay());
+        Assert.True(first.IsReplayed());
+        Assert.False(second.IsReplayed());
         Assert.Equal(2, next);
         Assert.Equal((2, 0), await _server.GetRunsAsync());
     }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Idempotency.Http.Tests;
 
-/// <summary><c>IsIdempotentReplay()</c> tells a first execution from a replay.</summary>
+/// <summary><c>IsReplayed()</c> tells a first execution from a replay.</summary>
 public sealed class ReplayDetectionTests : IAsyncLifetime
 {
     private OrdersServer _server = null!;
@@ -14,7 +14,7 @@ public sealed class ReplayDetectionTests : IAsyncLifetime
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
-    public async Task IsIdempotentReplay_FirstExecutionThenReplay_FalseThenTrue()
+    public async Task IsReplayed_FirstExecutionThenReplay_FalseThenTrue()
     {
         using var host = ClientHost.Create(_server, builder => builder.AddIdempotencyKeys());
 
@@ -22,16 +22,16 @@ public sealed class ReplayDetectionTests : IAsyncLifetime
         using var second = await host.Client.SendAsync(Requests.Post("/orders", "replay-me"));
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
-        Assert.False(first.IsIdempotentReplay());
+        Assert.False(first.IsReplayed());
         Assert.Equal(HttpStatusCode.Created, second.StatusCode);
-        Assert.True(second.IsIdempotentReplay());
+        Assert.True(second.IsReplayed());
         Assert.Equal(first.Headers.Location, second.Headers.Location);
         Assert.Equal(await first.Content.ReadAsByteArrayAsync(), await second.Content.ReadAsByteArrayAsync());
         Assert.Equal((1, 0), await _server.GetRunsAsync());
     }
 
     [Fact]
-    public async Task IsIdempotentReplay_ProblemAnswers_AreNotReplays()
+    public async Task IsReplayed_ProblemAnswers_AreNotReplays()
     {
         // A 409 (in flight) and a 422 (key reused with another body) are answers about this attempt, not replays.
         using var host = ClientHost.Create(_server, builder => builder.AddIdempotencyKeys());
@@ -43,17 +43,17 @@ public sealed class ReplayDetectionTests : IAsyncLifetime
         using var reused = await host.Client.SendAsync(Requests.Post("/orders", "busy"));
 
         Assert.Equal(HttpStatusCode.Conflict, inFlight.StatusCode);
-        Assert.False(inFlight.IsIdempotentReplay());
-        Assert.False(first.IsIdempotentReplay());
+        Assert.False(inFlight.IsReplayed());
+        Assert.False(first.IsReplayed());
         Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
-        Assert.False(reused.IsIdempotentReplay());
+        Assert.False(reused.IsReplayed());
     }
 
     [Fact]
-    public async Task IsIdempotentReplay_ServerWithAnotherReplayHeader_NeedsTheMatchingOption()
+    public async Task IsReplayed_ServerWithAnotherReplayHeader_NeedsTheMatchingOption()
     {
         await using var server = await OrdersServer.StartAsync(builder =>
-            builder.Services.Configure<HttpIdempotencyOptions>(options => options.ReplayedHeaderName = "X-Replayed"));
+            builder.Services.Configure<IdempotencyMiddlewareOptions>(options => options.ReplayedHeaderName = "X-Replayed"));
         using var configured = ClientHost.Create(server, builder => builder.AddIdempotencyKeys(options => options.ReplayedHeaderName = "X-Replayed"));
         using var defaults = ClientHost.Create(server, builder => builder.AddIdempotencyKeys());
 
@@ -61,10 +61,10 @@ public sealed class ReplayDetectionTests : IAsyncLifetime
         using var replay = await configured.Client.SendAsync(Requests.Post("/orders", "k"));
         using var replaySeenByDefaults = await defaults.Client.SendAsync(Requests.Post("/orders", "k"));
 
-        Assert.False(first.IsIdempotentReplay());
-        Assert.True(replay.IsIdempotentReplay());
+        Assert.False(first.IsReplayed());
+        Assert.True(replay.IsReplayed());
         Assert.Equal(["true"], replaySeenByDefaults.Headers.GetValues("X-Replayed"));
-        Assert.False(replaySeenByDefaults.IsIdempotentReplay());
+        Assert.False(replaySeenByDefaults.IsReplayed());
         Assert.Equal((1, 0), await server.GetRunsAsync());
     }
 
@@ -74,7 +74,7 @@ public sealed class ReplayDetectionTests : IAsyncLifetime
     [InlineData("false", false)]
     [InlineData("?1", false)]
     [InlineData(null, false)]
-    public void IsIdempotentReplay_ResponseWithoutRequest_ReadsTheDefaultHeader(string? value, bool expected)
+    public void IsReplayed_ResponseWithoutRequest_ReadsTheDefaultHeader(string? value, bool expected)
     {
         using var response = new HttpResponseMessage(HttpStatusCode.Created);
         if (value is not null)
@@ -82,6 +82,6 @@ public sealed class ReplayDetectionTests : IAsyncLifetime
             response.Headers.TryAddWithoutValidation("Idempotent-Replayed", value);
         }
 
-        Assert.Equal(expected, response.IsIdempotentReplay());
+        Assert.Equal(expected, response.IsReplayed());
     }
 }

@@ -31,7 +31,7 @@ public sealed class ResilienceHandlerTests : IAsyncLifetime
         using var response = await host.Client.PostAsync("/orders", Requests.Order());
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.True(response.IsIdempotentReplay());
+        Assert.True(response.IsReplayed());
         var key = response.RequestMessage!.GetIdempotencyKey();
         Assert.Equal(3, _attempts.All.Count);
         Assert.All(_server.Log.To("/orders"), request => Assert.Equal([key!], request.Values(Requests.KeyHeader)));

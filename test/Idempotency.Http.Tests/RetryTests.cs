@@ -28,7 +28,7 @@ public sealed class RetryTests : IAsyncLifetime
         using var response = await host.Client.PostAsync("/orders", Requests.Order("lamp", 2));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.True(response.IsIdempotentReplay());
+        Assert.True(response.IsReplayed());
         var key = response.RequestMessage!.GetIdempotencyKey();
         Assert.Matches(Requests.UuidV4(), key);
 
@@ -61,8 +61,8 @@ public sealed class RetryTests : IAsyncLifetime
         var key = retried.RequestMessage!.GetIdempotencyKey()!;
         using var again = await host.Client.SendAsync(Requests.Post("/orders", key));
 
-        Assert.True(retried.IsIdempotentReplay());
-        Assert.True(again.IsIdempotentReplay());
+        Assert.True(retried.IsReplayed());
+        Assert.True(again.IsReplayed());
         Assert.Equal(HttpStatusCode.Created, again.StatusCode);
         Assert.Equal(retried.Headers.Location, again.Headers.Location);
         Assert.Equal(await retried.Content.ReadAsByteArrayAsync(), await again.Content.ReadAsByteArrayAsync());
@@ -82,7 +82,7 @@ public sealed class RetryTests : IAsyncLifetime
 
         using var response = await host.Client.PostAsync("/orders", Requests.Order());
 
-        Assert.True(response.IsIdempotentReplay());
+        Assert.True(response.IsReplayed());
         var keys = _server.Log.To("/orders").Select(r => Assert.Single(r.Values(Requests.KeyHeader))).ToList();
         Assert.Equal(2, keys.Count);
         Assert.Single(keys.Distinct());
@@ -103,7 +103,7 @@ public sealed class RetryTests : IAsyncLifetime
         using var response = await host.Client.PostAsync("/orders?" + query, Requests.Order());
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        Assert.False(response.IsIdempotentReplay());
+        Assert.False(response.IsReplayed());
         var key = response.RequestMessage!.GetIdempotencyKey();
         Assert.Equal(3, _attempts.All.Count);
         Assert.All(_attempts.All, attempt => Assert.Equal(new Attempt(key, HttpStatusCode.InternalServerError, false, null), attempt));
@@ -126,7 +126,7 @@ public sealed class RetryTests : IAsyncLifetime
         using var retry = await host.Client.SendAsync(Requests.Post("/orders", key));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.False(response.IsIdempotentReplay());
+        Assert.False(response.IsReplayed());
         Assert.Equal([new Attempt(key, HttpStatusCode.ServiceUnavailable, false, null), new Attempt(key, HttpStatusCode.Created, false, null), new Attempt(key, HttpStatusCode.Created, true, null)], _attempts.All);
         Assert.Equal(["/orders?status=503", "/orders", "/orders"], _server.Log.To("/orders").Select(r => r.PathAndQuery));
         Assert.All(_server.Log.To("/orders"), request => Assert.Equal([key], request.Values(Requests.KeyHeader)));
@@ -151,7 +151,7 @@ public sealed class RetryTests : IAsyncLifetime
         using var response = await host.Client.PostAsync("/orders?delayMs=2500", Requests.Order());
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.True(response.IsIdempotentReplay());
+        Assert.True(response.IsReplayed());
         var key = response.RequestMessage!.GetIdempotencyKey();
         var attempts = _attempts.All;
         Assert.Equal(new Attempt(key, null, false, nameof(HttpRequestException)), attempts[0]);
@@ -166,7 +166,7 @@ public sealed class RetryTests : IAsyncLifetime
         Assert.NotNull(abandoned);
         using var first = await abandoned;
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
-        Assert.False(first.IsIdempotentReplay());
+        Assert.False(first.IsReplayed());
         Assert.Equal(first.Headers.Location, response.Headers.Location);
         Assert.Equal(await first.Content.ReadAsByteArrayAsync(), await response.Content.ReadAsByteArrayAsync());
     }

@@ -102,10 +102,10 @@ public sealed class PurgeTests(PostgresServer server, Xunit.Abstractions.ITestOu
         await using var third = NpgsqlDataSource.Create(server.ConnectionString);
         var stores = new[] { table.Store, table.OtherStore(second), table.OtherStore(third) };
 
-        var deleted = await Task.WhenAll(stores.Select(s => Task.Run(async () => await s.PurgeExpiredAsync(Fixtures.Start, BatchSize, default))));
+        var deleted = await Task.WhenAll(stores.Select(s => Task.Run(async () => await s.PurgeAllExpiredAsync(Fixtures.Start, BatchSize, default))));
 
         // SKIP LOCKED can leave rows another purger held for a later round: run until nothing is left.
-        var rest = await table.Store.PurgeExpiredAsync(Fixtures.Start, BatchSize, default);
+        var rest = await table.Store.PurgeAllExpiredAsync(Fixtures.Start, BatchSize, default);
         Assert.Equal(Expired, deleted.Sum() + rest);
         Assert.Equal(LiveCompleted + LiveInProgress, await table.CountAsync());
     }
@@ -116,7 +116,7 @@ public sealed class PurgeTests(PostgresServer server, Xunit.Abstractions.ITestOu
         await using var table = await PostgresTable.CreateAsync(server);
         await SeedAsync(table, Fixtures.Start);
 
-        Assert.Equal(BatchSize, await table.Store.PurgeAsync(Fixtures.Start, BatchSize, default));
+        Assert.Equal(BatchSize, await table.Store.PurgeExpiredAsync(Fixtures.Start, BatchSize, default));
         Assert.Equal(Expired - BatchSize + LiveCompleted + LiveInProgress, await table.CountAsync());
     }
 

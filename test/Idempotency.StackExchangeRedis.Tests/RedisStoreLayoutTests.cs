@@ -79,6 +79,6 @@ public sealed class RedisStoreLayoutTests(RedisFixture redis)
     {
         var store = redis.CreateStore(out _);
 
-        Assert.Equal(0, await store.PurgeAsync(Now, 100, CancellationToken.None));
+        Assert.Equal(0, await store.PurgeExpiredAsync(Now, 100, CancellationToken.None));
     }
 }

@@ -42,7 +42,7 @@ internal sealed class HttpBenchmarkApp : IAsyncDisposable
                 store.MaxRecords = int.MaxValue;
                 store.MaxBytes = long.MaxValue;
             })
-            .AddHttpIdempotency();
+            .AddIdempotencyMiddleware();
 
         var app = builder.Build();
         app.UseIdempotency();

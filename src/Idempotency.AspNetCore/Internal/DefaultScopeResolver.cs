@@ -43,8 +43,8 @@ internal static class DefaultScopeResolver
         throw new InvalidOperationException(
             $"The request is authenticated ({schemes}) but its principal has no NameIdentifier, 'sub' or name claim, so the default idempotency scope " +
             "cannot tell it from other callers, and it must not share the anonymous scope, where callers replay each other's responses. " +
-            $"Configure {nameof(HttpIdempotencyOptions)}.{nameof(HttpIdempotencyOptions.ScopeResolver)} " +
-            "(AddHttpIdempotency(o => o.ScopeResolver = context => ...), returning for example the API key's id or the tenant), " +
+            $"Configure {nameof(IdempotencyMiddlewareOptions)}.{nameof(IdempotencyMiddlewareOptions.ScopeResolver)} " +
+            "(AddIdempotencyMiddleware(o => o.ScopeResolver = context => ...), returning for example the API key's id or the tenant), " +
             $"or have the authentication handler add a NameIdentifier ({ClaimTypes.NameIdentifier}) or 'sub' claim.");
     }
 

@@ -12,15 +12,15 @@ internal sealed partial class IdempotencyMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly IIdempotencyExecutor _executor;
-    private readonly HttpIdempotencyOptions _options;
-    private readonly HttpIdempotencyProblemTypes _types;
+    private readonly IdempotencyMiddlewareOptions _options;
+    private readonly IdempotencyProblemTypes _types;
     private readonly KeyHeaderReader _keyReader;
     private readonly ResponseHeaderFilter _headerFilter;
     private readonly ResponseStorageRules _storageRules;
     private readonly Func<HttpContext, string?> _scopeResolver;
     private readonly ILogger _logger;
 
-    public IdempotencyMiddleware(RequestDelegate next, IIdempotencyExecutor executor, HttpIdempotencyOptions options, ILoggerFactory loggerFactory)
+    public IdempotencyMiddleware(RequestDelegate next, IIdempotencyExecutor executor, IdempotencyMiddlewareOptions options, ILoggerFactory loggerFactory)
     {
         _next = next;
         _executor = executor;

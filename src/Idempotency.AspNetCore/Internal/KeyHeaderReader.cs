@@ -15,7 +15,7 @@ internal sealed class KeyHeaderReader
     private readonly string[] _headerNames;
     private readonly bool _strict;
 
-    public KeyHeaderReader(HttpIdempotencyOptions options)
+    public KeyHeaderReader(IdempotencyMiddlewareOptions options)
     {
         _headerNames = [options.HeaderName, .. options.LegacyHeaderNames];
         _strict = options.StrictHeaderParsing;

@@ -27,7 +27,7 @@ internal static class RequestFingerprint
     /// it is installed as the request body for the endpoint and the returned owner (disposed by the caller when the
     /// request ends) puts the server's body back.
     /// </summary>
-    public static async ValueTask<(string? Fingerprint, BufferedRequestBody? Body)> ComputeAsync(HttpContext context, HttpIdempotencyOptions options, CancellationToken cancellationToken)
+    public static async ValueTask<(string? Fingerprint, BufferedRequestBody? Body)> ComputeAsync(HttpContext context, IdempotencyMiddlewareOptions options, CancellationToken cancellationToken)
     {
         var request = context.Request;
         if (request.ContentLength > options.MaxRequestBodySize)
@@ -37,7 +37,7 @@ internal static class RequestFingerprint
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         AppendRequestLine(hash, request, options);
-        if (options.BodyFingerprintSelector is null && options.BodyFingerprint == HttpBodyFingerprint.Ignore)
+        if (options.BodyFingerprintSelector is null && options.BodyFingerprint == BodyFingerprint.Ignore)
         {
             AppendTagged(hash, (byte)'n', []);
         }
@@ -67,7 +67,7 @@ internal static class RequestFingerprint
         return (Finish(hash), null);
     }
 
-    private static void AppendRequestLine(IncrementalHash hash, HttpRequest request, HttpIdempotencyOptions options)
+    private static void AppendRequestLine(IncrementalHash hash, HttpRequest request, IdempotencyMiddlewareOptions options)
     {
         hash.AppendData(Version);
         AppendString(hash, request.Method);
@@ -81,7 +81,7 @@ internal static class RequestFingerprint
         }
     }
 
-    private static async ValueTask AppendBodyAsync(IncrementalHash hash, HttpContext context, ReadOnlyMemory<byte> body, HttpIdempotencyOptions options)
+    private static async ValueTask AppendBodyAsync(IncrementalHash hash, HttpContext context, ReadOnlyMemory<byte> body, IdempotencyMiddlewareOptions options)
     {
         if (options.BodyFingerprintSelector is { } selector)
         {
@@ -91,7 +91,7 @@ internal static class RequestFingerprint
             return;
         }
 
-        if (options.BodyFingerprint == HttpBodyFingerprint.CanonicalJson && body.Length > 0)
+        if (options.BodyFingerprint == BodyFingerprint.CanonicalJson && body.Length > 0)
         {
             byte[]? canonical = null;
             try
@@ -160,7 +160,7 @@ internal static class RequestFingerprint
     /// Reads the whole body into a pooled buffer (the caller returns it). No <c>EnableBuffering</c>: the endpoint
     /// reads this buffer, not a second copy. The length is -1 when the body is larger than the limit.
     /// </summary>
-    private static async ValueTask<(byte[] Buffer, int Length)> ReadBodyAsync(HttpRequest request, HttpIdempotencyOptions options, CancellationToken cancellationToken)
+    private static async ValueTask<(byte[] Buffer, int Length)> ReadBodyAsync(HttpRequest request, IdempotencyMiddlewareOptions options, CancellationToken cancellationToken)
     {
         var stream = request.Body;
         var limit = options.MaxRequestBodySize;

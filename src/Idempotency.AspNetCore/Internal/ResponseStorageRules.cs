@@ -1,7 +1,7 @@
 namespace Idempotency.AspNetCore;
 
 /// <summary>Which statuses are stored and replayed, and which release the key so a retry runs again.</summary>
-internal sealed class ResponseStorageRules(HttpIdempotencyOptions options)
+internal sealed class ResponseStorageRules(IdempotencyMiddlewareOptions options)
 {
     private readonly bool _storeServerErrors = options.StoreServerErrors;
     private readonly bool _successOnly = options.StoreOnlySuccessfulResponses;

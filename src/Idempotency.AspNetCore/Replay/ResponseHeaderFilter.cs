@@ -39,7 +39,7 @@ internal sealed class ResponseHeaderFilter
 
     private readonly FrozenSet<string> _allowed;
 
-    public ResponseHeaderFilter(HttpIdempotencyOptions options) =>
+    public ResponseHeaderFilter(IdempotencyMiddlewareOptions options) =>
         _allowed = options.ReplayedResponseHeaders
             .Where(name => !NeverStored.Contains(name)
                 && !name.StartsWith("Access-Control-", StringComparison.OrdinalIgnoreCase)

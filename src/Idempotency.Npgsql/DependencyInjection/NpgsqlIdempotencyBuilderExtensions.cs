@@ -2,7 +2,6 @@ using Idempotency;
 using Idempotency.Npgsql;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -28,24 +27,14 @@ public static class NpgsqlIdempotencyBuilderExtensions
     /// <returns>The builder.</returns>
     public static IIdempotencyBuilder AddNpgsqlStore(this IIdempotencyBuilder builder, Action<NpgsqlStoreOptions> configure)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configure);
-        var services = builder.Services;
-        services.AddOptions<NpgsqlStoreOptions>().Configure(configure).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NpgsqlStoreOptions>, NpgsqlStoreOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(static sp =>
+        builder.AddStore(configure, NpgsqlStoreOptionsValidator.Errors, static (sp, options) =>
         {
-            var options = sp.GetRequiredService<IOptions<NpgsqlStoreOptions>>().Value;
             var dataSource = options.DataSourceServiceKey is { } key
                 ? sp.GetRequiredKeyedService<NpgsqlDataSource>(key)
                 : sp.GetRequiredService<NpgsqlDataSource>();
             return new NpgsqlIdempotencyStore(dataSource, options);
         });
-
-        // AddIdempotency registered the in-memory store with TryAdd: this one replaces it.
-        services.RemoveAll<IIdempotencyStore>();
-        services.AddSingleton<IIdempotencyStore>(static sp => sp.GetRequiredService<NpgsqlIdempotencyStore>());
+        var services = builder.Services;
         services.TryAddSingleton<NpgsqlStoreHostedService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, NpgsqlStoreHostedService>(static sp => sp.GetRequiredService<NpgsqlStoreHostedService>()));
         return builder;

@@ -75,7 +75,7 @@ internal sealed class NpgsqlStoreHostedService : IHostedService, IAsyncDisposabl
     {
         try
         {
-            var deleted = await _store.PurgeExpiredAsync(_timeProvider.GetUtcNow(), _options.PurgeBatchSize, cancellationToken).ConfigureAwait(false);
+            var deleted = await _store.PurgeAllExpiredAsync(_timeProvider.GetUtcNow(), _options.PurgeBatchSize, cancellationToken).ConfigureAwait(false);
             Log.Purged(_logger, deleted, _store.TableName);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)

@@ -105,8 +105,8 @@ public abstract partial class IdempotencyStoreConformanceTests
         // Other tests sharing the server may leave expired records too, so purge until a batch comes back short.
         for (var calls = 0; ; calls++)
         {
-            Assert.True(calls < 100_000, "PurgeAsync kept returning full batches.");
-            var purged = await store.PurgeAsync(Clock.GetUtcNow(), BatchSize, CancellationToken.None);
+            Assert.True(calls < 100_000, "PurgeExpiredAsync kept returning full batches.");
+            var purged = await store.PurgeExpiredAsync(Clock.GetUtcNow(), BatchSize, CancellationToken.None);
             Assert.InRange(purged, 0, BatchSize);
             if (purged < BatchSize)
             {

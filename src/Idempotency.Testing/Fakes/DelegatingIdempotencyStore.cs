@@ -49,8 +49,8 @@ public abstract class DelegatingIdempotencyStore : IIdempotencyStore, IIdempoten
         InvokeAsync(IdempotencyStoreOperation.Delete, () => InnerStore.DeleteAsync(key, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
-    public virtual ValueTask<int> PurgeAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
-        InvokeAsync(IdempotencyStoreOperation.Purge, () => InnerStore.PurgeAsync(now, batchSize, cancellationToken), cancellationToken);
+    public virtual ValueTask<int> PurgeExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
+        InvokeAsync(IdempotencyStoreOperation.Purge, () => InnerStore.PurgeExpiredAsync(now, batchSize, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
     /// <exception cref="NotSupportedException">The inner store cannot count its records.</exception>

@@ -24,7 +24,7 @@ public enum IdempotencyStoreOperation
     /// <summary><see cref="IIdempotencyStore.DeleteAsync"/>.</summary>
     Delete = 6,
 
-    /// <summary><see cref="IIdempotencyStore.PurgeAsync"/>.</summary>
+    /// <summary><see cref="IIdempotencyStore.PurgeExpiredAsync"/>.</summary>
     Purge = 7,
 
     /// <summary><see cref="IIdempotencyStoreStatistics.CountByStatusAsync"/>.</summary>

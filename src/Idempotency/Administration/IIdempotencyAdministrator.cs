@@ -19,10 +19,11 @@ public interface IIdempotencyAdministrator
     /// <returns><see langword="true"/> when a record was deleted.</returns>
     ValueTask<bool> DeleteAsync(string operation, string key, string? scope, CancellationToken cancellationToken);
 
-    /// <summary>Counts live records by status, when the store supports it.</summary>
+    /// <summary>Counts live records by status (the store's <see cref="IIdempotencyStoreStatistics"/>, same shape).</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The counts, or <see langword="null"/> when the store cannot count.</returns>
-    ValueTask<IReadOnlyDictionary<IdempotencyRecordStatus, long>?> CountByStatusAsync(CancellationToken cancellationToken);
+    /// <returns>The counts.</returns>
+    /// <exception cref="NotSupportedException">The store cannot count (it does not implement <see cref="IIdempotencyStoreStatistics"/>).</exception>
+    ValueTask<IReadOnlyDictionary<IdempotencyRecordStatus, long>> CountByStatusAsync(CancellationToken cancellationToken);
 
     /// <summary>Deletes up to <paramref name="batchSize"/> expired records.</summary>
     /// <param name="batchSize">The most records to delete.</param>

@@ -13,13 +13,15 @@ internal sealed class IdempotencyAdministrator(IIdempotencyStore store, IOptions
     public ValueTask<bool> DeleteAsync(string operation, string key, string? scope, CancellationToken cancellationToken) =>
         store.DeleteAsync(GetStoreKey(operation, key, scope), cancellationToken);
 
-    public async ValueTask<IReadOnlyDictionary<IdempotencyRecordStatus, long>?> CountByStatusAsync(CancellationToken cancellationToken) =>
-        store is IIdempotencyStoreStatistics statistics ? await statistics.CountByStatusAsync(timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false) : null;
+    public ValueTask<IReadOnlyDictionary<IdempotencyRecordStatus, long>> CountByStatusAsync(CancellationToken cancellationToken) =>
+        store is IIdempotencyStoreStatistics statistics
+            ? statistics.CountByStatusAsync(timeProvider.GetUtcNow(), cancellationToken)
+            : throw new NotSupportedException($"The store {store.GetType().Name} cannot count records by status (it does not implement {nameof(IIdempotencyStoreStatistics)}).");
 
     public ValueTask<int> PurgeExpiredAsync(int batchSize, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        return store.PurgeAsync(timeProvider.GetUtcNow(), batchSize, cancellationToken);
+        return store.PurgeExpiredAsync(timeProvider.GetUtcNow(), batchSize, cancellationToken);
     }
 
     public string GetStoreKey(string operation, string key, string? scope)

@@ -21,8 +21,7 @@ public static class IdempotencyServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        services.AddOptions<IdempotencyOptions>().Configure(configure).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IdempotencyOptions>, IdempotencyOptionsValidator>());
+        services.AddValidatedOptions(configure, IdempotencyOptionsValidator.Errors);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIdempotencyStore>(static sp => new InMemoryIdempotencyStore(sp.GetService<IOptions<InMemoryStoreOptions>>()?.Value, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IIdempotencyExecutor>(static sp => new IdempotencyEngine(

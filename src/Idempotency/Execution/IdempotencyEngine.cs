@@ -28,11 +28,7 @@ internal sealed partial class IdempotencyEngine : IIdempotencyExecutor
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(store);
-        var errors = IdempotencyOptionsValidator.Errors(options).ToList();
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException("Invalid idempotency options: " + string.Join(" ", errors), nameof(options));
-        }
+        OptionErrors.ThrowIfAny(options, IdempotencyOptionsValidator.Errors);
 
         _options = options;
         _policies = options.BuildPolicies().ToFrozenDictionary(StringComparer.Ordinal);

@@ -1,16 +1,8 @@
-using Microsoft.Extensions.Options;
-
 namespace Idempotency;
 
-/// <summary>Checks options once, at start-up.</summary>
-internal sealed class IdempotencyOptionsValidator : IValidateOptions<IdempotencyOptions>
+/// <summary>Every problem of the engine options, checked once at start-up (see <c>IdempotencyStoreRegistration</c>).</summary>
+internal static class IdempotencyOptionsValidator
 {
-    public ValidateOptionsResult Validate(string? name, IdempotencyOptions options)
-    {
-        var errors = Errors(options).ToList();
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
-
     public static IEnumerable<string> Errors(IdempotencyOptions options)
     {
         if (!StoreKey.IsValidSegment(options.KeyPrefix))

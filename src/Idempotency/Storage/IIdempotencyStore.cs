@@ -78,5 +78,5 @@ public interface IIdempotencyStore
     /// <param name="batchSize">The most records to delete in this call.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>How many records were deleted.</returns>
-    ValueTask<int> PurgeAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken);
+    ValueTask<int> PurgeExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken);
 }

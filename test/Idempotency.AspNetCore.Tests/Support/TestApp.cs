@@ -26,7 +26,7 @@ public sealed class TestApp : IAsyncDisposable
 
     public static async Task<TestApp> StartAsync(
         Action<WebApplication, HandlerRuns> map,
-        Action<HttpIdempotencyOptions>? http = null,
+        Action<IdempotencyMiddlewareOptions>? http = null,
         Action<IdempotencyOptions>? core = null,
         Action<IServiceCollection>? services = null,
         bool controllers = false)
@@ -36,7 +36,7 @@ public sealed class TestApp : IAsyncDisposable
         builder.Logging.ClearProviders();
         var runs = new HandlerRuns();
         builder.Services.AddSingleton(runs);
-        builder.Services.AddIdempotency(core ?? (static _ => { })).AddHttpIdempotency(http);
+        builder.Services.AddIdempotency(core ?? (static _ => { })).AddIdempotencyMiddleware(http);
         if (controllers)
         {
             builder.Services.AddControllers().AddApplicationPart(typeof(TestApp).Assembly);

@@ -74,23 +74,23 @@ public sealed class AdministratorTests
 
         var counts = await harness.Administrator.CountByStatusAsync(CancellationToken.None);
 
-        Assert.NotNull(counts);
         Assert.Equal(1, counts[IdempotencyRecordStatus.InProgress]);
         Assert.Equal(2, counts[IdempotencyRecordStatus.Completed]);
         Assert.Equal(1, counts[IdempotencyRecordStatus.Failed]);
     }
 
     [Fact]
-    public async Task CountByStatusAsync_StoreWithoutStatistics_ReturnsNull()
+    public async Task CountByStatusAsync_StoreWithoutStatistics_ThrowsNotSupported()
     {
         var services = new ServiceCollection();
         services.AddSingleton<IIdempotencyStore>(new PlainStore(new InMemoryIdempotencyStore()));
         services.AddIdempotency();
         await using var provider = services.BuildServiceProvider();
 
-        var counts = await provider.GetRequiredService<IIdempotencyAdministrator>().CountByStatusAsync(CancellationToken.None);
+        var administrator = provider.GetRequiredService<IIdempotencyAdministrator>();
 
-        Assert.Null(counts);
+        var ex = await Assert.ThrowsAsync<NotSupportedException>(async () => await administrator.CountByStatusAsync(CancellationToken.None));
+        Assert.Contains(nameof(IIdempotencyStoreStatistics), ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -196,7 +196,7 @@ public sealed class AdministratorTests
 
         public ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
 
-        public ValueTask<int> PurgeAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) => inner.PurgeAsync(now, batchSize, cancellationToken);
+        public ValueTask<int> PurgeExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) => inner.PurgeExpiredAsync(now, batchSize, cancellationToken);
     }
 
     /// <summary>Records every store key the engine sends, through the public decorator base.</summary>

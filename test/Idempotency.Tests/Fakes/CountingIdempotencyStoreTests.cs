@@ -20,7 +20,7 @@ public sealed class CountingIdempotencyStoreTests
         await store.GetAsync("k", Now, ct);
         await store.GetAsync("k", Now, ct);
         await store.DeleteAsync("k", ct);
-        await store.PurgeAsync(Now, 10, ct);
+        await store.PurgeExpiredAsync(Now, 10, ct);
         await store.CountByStatusAsync(Now, ct);
 
         foreach (var operation in Enum.GetValues<IdempotencyStoreOperation>())
@@ -96,6 +96,6 @@ public sealed class CountingIdempotencyStoreTests
 
         public ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken) => throw new NotImplementedException();
 
-        public ValueTask<int> PurgeAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) => throw new NotImplementedException();
+        public ValueTask<int> PurgeExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) => throw new NotImplementedException();
     }
 }

@@ -74,7 +74,7 @@ public sealed class OptionsValidationTests
 
         var ex = Assert.Throws<ArgumentException>(() => IdempotencyExecutor.Create(options));
 
-        Assert.StartsWith("Invalid idempotency options", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Invalid IdempotencyOptions: ", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -500,7 +500,7 @@ public sealed class InMemoryStoreTests
 
         Assert.Equal(1, store.Count);
         Assert.Null(await store.GetAsync("idem:test:op::a", _clock.GetUtcNow(), CancellationToken.None));
-        Assert.Equal(1, await store.PurgeAsync(_clock.GetUtcNow(), 10, CancellationToken.None));
+        Assert.Equal(1, await store.PurgeExpiredAsync(_clock.GetUtcNow(), 10, CancellationToken.None));
         Assert.Equal(0, store.Count);
     }
 
@@ -529,10 +529,10 @@ public sealed class InMemoryStoreTests
         _clock.Advance(TimeSpan.FromMinutes(2));
         var now = _clock.GetUtcNow();
 
-        Assert.Equal(2, await store.PurgeAsync(now, 2, CancellationToken.None));
-        Assert.Equal(2, await store.PurgeAsync(now, 2, CancellationToken.None));
-        Assert.Equal(1, await store.PurgeAsync(now, 2, CancellationToken.None));
-        Assert.Equal(0, await store.PurgeAsync(now, 2, CancellationToken.None));
+        Assert.Equal(2, await store.PurgeExpiredAsync(now, 2, CancellationToken.None));
+        Assert.Equal(2, await store.PurgeExpiredAsync(now, 2, CancellationToken.None));
+        Assert.Equal(1, await store.PurgeExpiredAsync(now, 2, CancellationToken.None));
+        Assert.Equal(0, await store.PurgeExpiredAsync(now, 2, CancellationToken.None));
 
         Assert.Equal(1, store.Count);
         for (var i = 0; i < 5; i++)
@@ -651,7 +651,7 @@ public sealed class InMemoryStoreTests
         }
 
         Assert.Equal(held, store.Count);
-        Assert.Equal(held, await store.PurgeAsync(now + TimeSpan.FromDays(1), int.MaxValue, CancellationToken.None));
+        Assert.Equal(held, await store.PurgeExpiredAsync(now + TimeSpan.FromDays(1), int.MaxValue, CancellationToken.None));
         Assert.Equal(0, store.Count);
     }
 

@@ -176,7 +176,7 @@ public sealed class InMemoryIdempotencyStore : IIdempotencyStore, IIdempotencySt
     }
 
     /// <inheritdoc />
-    public ValueTask<int> PurgeAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
+    public ValueTask<int> PurgeExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
         ValueTask.FromResult(PurgeExpired(now, batchSize));
 
     /// <inheritdoc />

@@ -1,11 +1,9 @@
 using Idempotency.AspNetCore;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Adds the Idempotency-Key middleware's services.</summary>
-public static class HttpIdempotencyBuilderExtensions
+public static class IdempotencyMiddlewareBuilderExtensions
 {
     /// <summary>
     /// Adds the options of the Idempotency-Key middleware (validated at start-up). Then add the middleware with
@@ -15,16 +13,10 @@ public static class HttpIdempotencyBuilderExtensions
     /// <param name="builder">The builder returned by <c>AddIdempotency()</c>.</param>
     /// <param name="configure">Configures the options.</param>
     /// <returns>The builder.</returns>
-    public static IIdempotencyBuilder AddHttpIdempotency(this IIdempotencyBuilder builder, Action<HttpIdempotencyOptions>? configure = null)
+    public static IIdempotencyBuilder AddIdempotencyMiddleware(this IIdempotencyBuilder builder, Action<IdempotencyMiddlewareOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<HttpIdempotencyOptions>().ValidateOnStart();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HttpIdempotencyOptions>, HttpIdempotencyOptionsValidator>());
+        builder.Services.AddValidatedOptions(configure, IdempotencyMiddlewareOptionsValidator.Errors);
         return builder;
     }
 }

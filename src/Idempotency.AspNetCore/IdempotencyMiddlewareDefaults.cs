@@ -1,7 +1,7 @@
 namespace Idempotency.AspNetCore;
 
 /// <summary>Every default value of the HTTP integration in one place.</summary>
-internal static class HttpIdempotencyDefaults
+internal static class IdempotencyMiddlewareDefaults
 {
     public const string HeaderName = "Idempotency-Key";
     public const string ReplayedHeaderName = "Idempotent-Replayed";

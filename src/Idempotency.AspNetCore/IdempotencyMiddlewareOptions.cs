@@ -3,11 +3,11 @@ using Microsoft.AspNetCore.Http;
 namespace Idempotency.AspNetCore;
 
 /// <summary>Options of the Idempotency-Key middleware.</summary>
-public sealed class HttpIdempotencyOptions
+public sealed class IdempotencyMiddlewareOptions
 {
     /// <summary>Gets or sets the request header that carries the key.</summary>
     /// <value>The default value is <c>Idempotency-Key</c>.</value>
-    public string HeaderName { get; set; } = HttpIdempotencyDefaults.HeaderName;
+    public string HeaderName { get; set; } = IdempotencyMiddlewareDefaults.HeaderName;
 
     /// <summary>
     /// Gets other request headers accepted as the key, such as <c>X-Idempotency-Key</c>, for clients written against an
@@ -25,14 +25,14 @@ public sealed class HttpIdempotencyOptions
 
     /// <summary>Gets or sets the response header set to <c>true</c> on a replayed response.</summary>
     /// <value>The default value is <c>Idempotent-Replayed</c>.</value>
-    public string ReplayedHeaderName { get; set; } = HttpIdempotencyDefaults.ReplayedHeaderName;
+    public string ReplayedHeaderName { get; set; } = IdempotencyMiddlewareDefaults.ReplayedHeaderName;
 
     /// <summary>
     /// Gets or sets the operation segment of store keys. A key names one request across the whole API (per principal),
     /// so every endpoint shares it: the same key sent to another route is a reuse (422), not a second operation.
     /// </summary>
     /// <value>The default value is <c>http</c>.</value>
-    public string OperationName { get; set; } = HttpIdempotencyDefaults.OperationName;
+    public string OperationName { get; set; } = IdempotencyMiddlewareDefaults.OperationName;
 
     /// <summary>
     /// Gets or sets a value indicating whether every POST and PATCH endpoint is idempotent without
@@ -56,8 +56,8 @@ public sealed class HttpIdempotencyOptions
     public Func<HttpContext, string?>? ScopeResolver { get; set; }
 
     /// <summary>Gets or sets how the request body enters the fingerprint.</summary>
-    /// <value>The default value is <see cref="HttpBodyFingerprint.Raw"/>.</value>
-    public HttpBodyFingerprint BodyFingerprint { get; set; } = HttpBodyFingerprint.Raw;
+    /// <value>The default value is <see cref="BodyFingerprint.Raw"/>.</value>
+    public BodyFingerprint BodyFingerprint { get; set; } = BodyFingerprint.Raw;
 
     /// <summary>
     /// Gets or sets a function that computes the body part of the fingerprint from the buffered body (for example a
@@ -76,15 +76,15 @@ public sealed class HttpIdempotencyOptions
     /// answered 413 and not processed.
     /// </summary>
     /// <value>The default value is 1 MiB (1,048,576 bytes).</value>
-    public long MaxRequestBodySize { get; set; } = HttpIdempotencyDefaults.MaxRequestBodySize;
+    public long MaxRequestBodySize { get; set; } = IdempotencyMiddlewareDefaults.MaxRequestBodySize;
 
     /// <summary>
     /// Gets or sets the largest response body recorded for replay. A larger response still reaches the client in full,
-    /// but cannot be replayed: the key then answers retries with a 4xx <see cref="HttpIdempotencyProblemTypes.ResponseNotStored"/>
+    /// but cannot be replayed: the key then answers retries with a 4xx <see cref="IdempotencyProblemTypes.ResponseNotStored"/>
     /// problem until it expires, and the handler never runs again for it.
     /// </summary>
     /// <value>The default value is 1 MiB (1,048,576 bytes).</value>
-    public int MaxResponseBodySize { get; set; } = HttpIdempotencyDefaults.MaxResponseBodySize;
+    public int MaxResponseBodySize { get; set; } = IdempotencyMiddlewareDefaults.MaxResponseBodySize;
 
     /// <summary>
     /// Gets the response headers stored and replayed (case-insensitive). <c>Set-Cookie</c>, authentication,
@@ -94,7 +94,7 @@ public sealed class HttpIdempotencyOptions
     /// The default value is <c>Content-Type</c>, <c>Content-Encoding</c>, <c>Content-Language</c>, <c>Content-Disposition</c>,
     /// <c>Content-Location</c>, <c>Location</c>, <c>ETag</c>, <c>Last-Modified</c>, <c>Cache-Control</c>, <c>Expires</c> and <c>Vary</c>.
     /// </value>
-    public ISet<string> ReplayedResponseHeaders { get; } = new HashSet<string>(HttpIdempotencyDefaults.ReplayedResponseHeaders, StringComparer.OrdinalIgnoreCase);
+    public ISet<string> ReplayedResponseHeaders { get; } = new HashSet<string>(IdempotencyMiddlewareDefaults.ReplayedResponseHeaders, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// Gets or sets a value indicating whether 5xx responses are stored and replayed. By default they release the key so
@@ -115,8 +115,8 @@ public sealed class HttpIdempotencyOptions
     /// remembered by the policy, or its response was larger than <see cref="MaxResponseBodySize"/>. Must be a 4xx.
     /// </summary>
     /// <value>The default value is 424 (Failed Dependency).</value>
-    public int PreviouslyFailedStatusCode { get; set; } = HttpIdempotencyDefaults.PreviouslyFailedStatusCode;
+    public int PreviouslyFailedStatusCode { get; set; } = IdempotencyMiddlewareDefaults.PreviouslyFailedStatusCode;
 
     /// <summary>Gets the <c>type</c> URIs of the problem responses, one per case.</summary>
-    public HttpIdempotencyProblemTypes ProblemTypes { get; } = new();
+    public IdempotencyProblemTypes ProblemTypes { get; } = new();
 }

@@ -1,7 +1,7 @@
 namespace Idempotency.AspNetCore;
 
 /// <summary>How the request body enters the fingerprint that detects a key reused with another request.</summary>
-public enum HttpBodyFingerprint
+public enum BodyFingerprint
 {
     /// <summary>SHA-256 of the raw body bytes: any byte changes the fingerprint.</summary>
     Raw = 0,

@@ -1,19 +1,11 @@
-using Microsoft.Extensions.Options;
-
 namespace Idempotency.AspNetCore;
 
-/// <summary>Checks the options once, at start-up.</summary>
-internal sealed class HttpIdempotencyOptionsValidator : IValidateOptions<HttpIdempotencyOptions>
+/// <summary>Every problem of the middleware options, checked once at start-up.</summary>
+internal static class IdempotencyMiddlewareOptionsValidator
 {
     private const string SegmentCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/";
 
-    public ValidateOptionsResult Validate(string? name, HttpIdempotencyOptions options)
-    {
-        var errors = Errors(options).ToList();
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
-
-    public static IEnumerable<string> Errors(HttpIdempotencyOptions options)
+    public static IEnumerable<string> Errors(IdempotencyMiddlewareOptions options)
     {
         foreach (var (property, header) in new[] { (nameof(options.HeaderName), options.HeaderName), (nameof(options.ReplayedHeaderName), options.ReplayedHeaderName) }
             .Concat(options.LegacyHeaderNames.Select(n => (nameof(options.LegacyHeaderNames), n))))
