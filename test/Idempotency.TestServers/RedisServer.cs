@@ -5,9 +5,10 @@ using Xunit;
 namespace Idempotency.TestServers;
 
 /// <summary>
-/// A real <c>redis-server</c> on a free loopback port with its own temp directory and no persistence, for tests (as an
-/// xunit class or collection fixture) and benchmarks. It can be stopped and started again on the same port to simulate
-/// an outage. A watchdog shell kills the server if this process dies without disposing the fixture.
+/// A real <c>redis-server</c> on a free loopback port with its own temp directory and no persistence (unless
+/// <see cref="AppendOnly"/>), for tests (as an xunit class or collection fixture) and benchmarks. It can be stopped and
+/// started again on the same port to simulate an outage. A watchdog shell kills the server if this process dies without
+/// disposing the fixture.
 /// </summary>
 public sealed class RedisServer : IAsyncLifetime
 {
@@ -16,6 +17,13 @@ public sealed class RedisServer : IAsyncLifetime
     private string? _binary;
     private string? _directory;
     private Process? _process;
+
+    /// <summary>
+    /// Gets whether the server keeps an append-only file written before every reply (<c>appendonly yes</c>,
+    /// <c>appendfsync always</c>), so its records survive <see cref="StopAsync"/> and <see cref="StartAgainAsync"/> as
+    /// with a durable production Redis. Off by default: the server is empty after every restart.
+    /// </summary>
+    public bool AppendOnly { get; init; }
 
     /// <summary>Gets the port the server listens on (127.0.0.1).</summary>
     public int Port { get; private set; }
@@ -57,7 +65,7 @@ public sealed class RedisServer : IAsyncLifetime
         }
     }
 
-    /// <summary>Kills the server (like a crash: nothing is saved). The port stays reserved for <see cref="StartAgainAsync"/>.</summary>
+    /// <summary>Kills the server (like a crash: nothing is saved but what <see cref="AppendOnly"/> already wrote). The port stays reserved for <see cref="StartAgainAsync"/>.</summary>
     public async Task StopAsync()
     {
         var process = _process;
@@ -82,7 +90,7 @@ public sealed class RedisServer : IAsyncLifetime
         }
     }
 
-    /// <summary>Starts the server again on the same port, empty, after <see cref="StopAsync"/>.</summary>
+    /// <summary>Starts the server again on the same port, empty (unless <see cref="AppendOnly"/>), after <see cref="StopAsync"/>.</summary>
     public Task StartAgainAsync() => _process is null
         ? StartAsync()
         : throw new InvalidOperationException("The Redis server is running; stop it first.");
@@ -130,7 +138,8 @@ public sealed class RedisServer : IAsyncLifetime
             "--bind", "127.0.0.1",
             "--dir", _directory!,
             "--save", string.Empty,
-            "--appendonly", "no",
+            "--appendonly", AppendOnly ? "yes" : "no",
+            "--appendfsync", "always",
             "--daemonize", "no",
             "--protected-mode", "no",
             "--loglevel", "warning",

@@ -1,5 +1,8 @@
+using System.Diagnostics.Metrics;
 using System.Text;
 using Idempotency.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Idempotency.Tests.Execution;
 
@@ -261,6 +264,132 @@ public sealed class LeaseTests
         Assert.True(claim.LeaseLost);
         var replay = await harness.RunAsync(Request, () => 3);
         Assert.Equal(2, replay.Value);
+    }
+
+    // A renewal already on its way to the store when the claim ends reaches it after the completion: the record is no
+    // longer in progress, so the store refuses it. That refusal is the ending's doing, not another owner's: no LeaseLost
+    // warning, no lease_lost count, LeaseLost false, and the run counted once as executed.
+    [Fact]
+    public async Task ExecuteAsync_RenewalInFlightWhenTheRunCompletes_NoSpuriousLeaseLoss()
+    {
+        using var harness = new EngineHarness(o => o.DefaultPolicy.Lease = Lease);
+        using var storeCalls = StoreCalls(harness);
+        await using var first = await BlockedRun.StartAsync(harness, Request, 1);
+        harness.Faults.Delay(IdempotencyStoreOperation.Renew, TimeSpan.FromSeconds(5), times: 1);
+        harness.Clock.Advance(Lease / 3); // the renewal starts and waits until t = 15 s before reaching the store
+        Assert.Equal(1, harness.Calls.Count(IdempotencyStoreOperation.Renew));
+
+        first.Release();
+        var result = await first.Task.WithinLimit();
+        Assert.Equal(IdempotencyRecordStatus.Completed, (await harness.ReadAsync("jobs", "k1"))!.Status);
+        harness.Clock.Advance(TimeSpan.FromSeconds(5)); // now it reaches the store, which refuses it
+        await RenewalAnsweredAsync(storeCalls);
+
+        Assert.Equal(IdempotencyOutcome.Executed, result.Outcome);
+        Assert.False(result.LeaseLost);
+        Assert.False(result.ResultNotStored);
+        Assert.DoesNotContain(harness.Logs.GetSnapshot(), log => log.Id.Name == "LeaseLost");
+        Assert.Equal(0, harness.CountOutcome("lease_lost"));
+        Assert.Equal(1, harness.CountOutcome("executed"));
+        Assert.Equal(1, (await harness.RunAsync(Request, () => 2)).Value);
+    }
+
+    [Fact]
+    public async Task CompleteAsync_RenewalInFlightWhenTheManualClaimCompletes_LeaseNotLost()
+    {
+        using var harness = new EngineHarness(o => o.DefaultPolicy.Lease = Lease);
+        using var storeCalls = StoreCalls(harness);
+        await using var claim = await harness.Executor.BeginAsync(Request, CancellationToken.None);
+        Assert.Equal(IdempotencyClaimStatus.Acquired, claim.Status);
+        harness.Faults.Delay(IdempotencyStoreOperation.Renew, TimeSpan.FromSeconds(5), times: 1);
+        harness.Clock.Advance(Lease / 3); // the renewal is in flight
+
+        var completion = await claim.CompleteAsync(1, CancellationToken.None);
+        harness.Clock.Advance(TimeSpan.FromSeconds(5)); // it reaches the completed record and is refused
+        await RenewalAnsweredAsync(storeCalls);
+
+        Assert.Equal(IdempotencyCompletion.Stored, completion);
+        Assert.False(claim.LeaseLost);
+        Assert.DoesNotContain(harness.Logs.GetSnapshot(), log => log.Id.Name == "LeaseLost");
+        Assert.Equal(0, harness.CountOutcome("lease_lost"));
+        Assert.Equal(1, harness.CountOutcome("executed"));
+    }
+
+    // Whatever a renewal throws, including what the engine does not wrap as a store failure (a corrupt record passes
+    // through as itself), is logged as RenewalFailed (event 10) and retried at the next tick. Nothing is left in a faulted
+    // task that nobody awaits (which would surface only as TaskScheduler.UnobservedTaskException, or not at all).
+    [Theory]
+    [InlineData("corrupt")]
+    [InlineData("invalid-operation")]
+    public async Task ExecuteAsync_RenewalThrowsANonStoreException_LoggedAsRenewalFailedAndNeverUnobserved(string kind)
+    {
+        var marker = $"renewal-fault-{Guid.NewGuid():N}";
+        var unobserved = new List<Exception>();
+        void OnUnobserved(object? sender, UnobservedTaskExceptionEventArgs e)
+        {
+            // Global event: keep only this test's exception.
+            if (e.Exception.Flatten().InnerExceptions.Any(ex => ex.ToString().Contains(marker, StringComparison.Ordinal)))
+            {
+                lock (unobserved)
+                {
+                    unobserved.Add(e.Exception);
+                }
+            }
+        }
+
+        TaskScheduler.UnobservedTaskException += OnUnobserved;
+        try
+        {
+            using var harness = new EngineHarness(o => o.DefaultPolicy.Lease = Lease);
+            await using var first = await BlockedRun.StartAsync(harness, Request, 1);
+            Func<Exception> fault = kind == "corrupt"
+                ? () => new IdempotencyRecordCorruptException(harness.StoreKey("jobs", "k1"), marker)
+                : () => new InvalidOperationException(marker);
+            harness.Faults.Throw(IdempotencyStoreOperation.Renew, fault, times: 1);
+
+            harness.Clock.Advance(Lease / 3); // throws
+            await Waits.UntilAsync(() => harness.Logs.GetSnapshot().Any(log => log.Id.Name == "RenewalFailed"), "the renewal failure is logged");
+            harness.Clock.Advance(Lease / 3); // renews to 50 s
+
+            var failed = Assert.Single(harness.Logs.GetSnapshot(), log => log.Id.Name == "RenewalFailed");
+            Assert.Equal(10, failed.Id.Id);
+            Assert.Contains(marker, failed.Exception!.ToString(), StringComparison.Ordinal);
+            Assert.Equal(2, harness.Calls.Count(IdempotencyStoreOperation.Renew));
+            var record = await harness.ReadAsync("jobs", "k1");
+            Assert.Equal(harness.Clock.GetUtcNow() + Lease, record!.LeaseExpiresAt);
+            await Assert.ThrowsAsync<IdempotencyRequestInProgressException>(() => harness.RunAsync(Request, () => 2).AsTask());
+            first.Release();
+            var result = await first.Task.WithinLimit();
+            Assert.Equal(IdempotencyOutcome.Executed, result.Outcome);
+            Assert.False(result.LeaseLost);
+            Assert.Equal(0, harness.CountOutcome("lease_lost"));
+        }
+        finally
+        {
+            // A faulted task nobody awaited reports its exception when it is finalized.
+            for (var i = 0; i < 3; i++)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+
+            TaskScheduler.UnobservedTaskException -= OnUnobserved;
+        }
+
+        Assert.Empty(unobserved);
+    }
+
+    private static MetricCollector<double> StoreCalls(EngineHarness harness) =>
+        new(harness.Services.GetRequiredService<IMeterFactory>(), IdempotencyTelemetry.Name, IdempotencyTelemetry.StoreDurationInstrument);
+
+    // The store has answered the renewal (its duration is recorded as the call returns). What the claim does with the
+    // answer follows on the same thread at once; the short pause leaves room for it before the test looks.
+    private static async Task RenewalAnsweredAsync(MetricCollector<double> storeCalls)
+    {
+        await Waits.UntilAsync(
+            () => storeCalls.GetMeasurementSnapshot().Any(m => m.Tags.TryGetValue(IdempotencyTelemetry.StoreOperationTag, out var operation) && (string?)operation == "renew"),
+            "the delayed renewal is answered");
+        await Task.Delay(100);
     }
 
     private static async Task<StringRun> StartBlockedStringRunAsync(EngineHarness harness, string value)
