@@ -11,9 +11,6 @@ internal static partial class Log
     [LoggerMessage(101, LogLevel.Debug, "Rejected the idempotency key header of {Method} {Path}: {Reason}", EventName = "KeyHeaderInvalid")]
     public static partial void KeyHeaderInvalid(ILogger logger, string method, string path, string reason);
 
-    [LoggerMessage(102, LogLevel.Debug, "Rejected {Method} {Path}: it requires an idempotency key", EventName = "KeyHeaderMissing")]
-    public static partial void KeyHeaderMissing(ILogger logger, string method, string path);
-
     [LoggerMessage(103, LogLevel.Information, "Request body of {Method} {Path} is larger than the {Limit}-byte fingerprint limit", EventName = "RequestBodyTooLarge")]
     public static partial void RequestBodyTooLarge(ILogger logger, string method, string path, long limit);
 
