@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Idempotency.Npgsql;
 
 // Every write after the claim is guarded by the owner token and the in-progress status (fencing): a late owner whose
@@ -5,6 +7,7 @@ namespace Idempotency.Npgsql;
 public sealed partial class NpgsqlIdempotencyStore
 {
     /// <inheritdoc />
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> CompleteAsync(string key, string ownerToken, ReadOnlyMemory<byte> payload, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken) =>
         await RunAsync(
             "complete",

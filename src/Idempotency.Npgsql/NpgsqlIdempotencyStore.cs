@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -48,6 +49,7 @@ public sealed partial class NpgsqlIdempotencyStore : IIdempotencyStore, IIdempot
         return NpgsqlStoreScript.CreateTable(new NpgsqlStoreSql(options.SchemaName, options.TableName));
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<T> RunAsync<T, TState>(
         string operation,
         string sql,

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using StackExchange.Redis;
 
 namespace Idempotency.StackExchangeRedis;
@@ -48,6 +49,7 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore
     /// expired by the caller's clock before Redis' own expiry) does a second round trip, the claim script, take it over
     /// atomically. Servers older than Redis 7.0 (no <c>NX</c> with <c>GET</c>) get the claim script every time.
     /// </remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<IdempotencyClaimResult> ClaimAsync(IdempotencyClaimRequest request, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -110,6 +112,7 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore
         OwnedAsync(_release, "release", key, [ownerToken], cancellationToken);
 
     /// <inheritdoc />
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<IdempotencyRecord?> GetAsync(string key, DateTimeOffset now, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -155,6 +158,7 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore
     public ValueTask<int> PurgeExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) => ValueTask.FromResult(0);
 
     // Takes over a dead record (or claims on servers without SET NX GET): the script re-checks liveness atomically.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<IdempotencyClaimResult> ClaimWithScriptAsync(IdempotencyClaimRequest request, RedisKey key, byte[] value, long nativeTtl)
     {
         RedisKey[] keys = [key];
@@ -202,6 +206,7 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore
             payload,
         ], cancellationToken);
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> OwnedAsync(RedisScript script, string operation, string key, RedisValue[] values, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

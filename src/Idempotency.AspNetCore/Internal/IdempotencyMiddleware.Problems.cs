@@ -29,7 +29,9 @@ internal sealed partial class IdempotencyMiddleware
             StatusCodes.Status503ServiceUnavailable,
             _types.StoreUnavailable,
             "Idempotency store unavailable",
-            "The request was not processed because its idempotency key could not be checked. Retry later with the same key.",
+            claim.StoreFailure is IdempotencyStoreFullException
+                ? "The request was not processed because the idempotency store is full of unexpired keys. Retry later with the same key."
+                : "The request was not processed because its idempotency key could not be checked. Retry later with the same key.",
             claim.RetryAfter),
         IdempotencyClaimStatus.ResultNotStored => ProblemResponse.WriteAsync(
             context,

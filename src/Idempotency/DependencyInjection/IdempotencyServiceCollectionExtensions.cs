@@ -42,7 +42,7 @@ public static class IdempotencyServiceCollectionExtensions
     public static IIdempotencyBuilder AddInMemoryStore(this IIdempotencyBuilder builder, Action<InMemoryStoreOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.Configure(configure);
+        builder.Services.AddValidatedOptions(configure, InMemoryStoreOptions.Errors);
         return builder;
     }
 

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Idempotency;
 
 internal sealed partial class AcquiredClaim
@@ -10,7 +12,8 @@ internal sealed partial class AcquiredClaim
     /// keeps being renewed as soon as the store answers) and the write is retried with backoff until it lands or the
     /// lease ends. An outage shorter than the lease therefore never leads to a second execution.
     /// </summary>
-    private async ValueTask<IdempotencyCompletion> WriteCompletionAsync(PayloadKind kind, byte[] payload, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<IdempotencyCompletion> WriteCompletionAsync(PayloadKind kind, ReadOnlyMemory<byte> payload, PayloadBuffer? pooled, CancellationToken cancellationToken)
     {
         var outcome = IdempotencyOutcomes.ExecutedNotStored;
         try
@@ -60,6 +63,7 @@ internal sealed partial class AcquiredClaim
         }
         finally
         {
+            pooled?.Dispose();
             End(outcome);
         }
     }
@@ -72,7 +76,7 @@ internal sealed partial class AcquiredClaim
         return record is { Status: not IdempotencyRecordStatus.InProgress } && string.Equals(record.OwnerToken, OwnerToken, StringComparison.Ordinal);
     }
 
-    private void Cache(PayloadKind kind, byte[] payload, DateTimeOffset now)
+    private void Cache(PayloadKind kind, ReadOnlyMemory<byte> payload, DateTimeOffset now)
     {
         if (_context.Cache is null || !_plan.Policy.UseLocalCache || kind == PayloadKind.Error)
         {
@@ -88,7 +92,7 @@ internal sealed partial class AcquiredClaim
             CreatedAt = now,
             LeaseExpiresAt = now,
             ExpiresAt = now + _plan.Ttl,
-            Payload = payload,
+            Payload = payload.ToArray(), // the written payload may be a pooled buffer
         });
     }
 }

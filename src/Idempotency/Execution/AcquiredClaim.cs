@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Text;
 
@@ -37,34 +36,40 @@ internal sealed partial class AcquiredClaim
     /// <summary>Serializes and stores a value; a value the serializer refuses is marked not stored (the work has run).</summary>
     public ValueTask<IdempotencyCompletion> CompleteValueAsync<T>(T value, CancellationToken cancellationToken)
     {
-        var buffer = new ArrayBufferWriter<byte>();
+        var buffer = new PayloadBuffer(PayloadKind.Value);
         try
         {
             _context.Serializer.Serialize(buffer, value);
         }
         catch (Exception ex)
         {
+            buffer.Dispose();
             Log.SerializationFailed(_context.Logger, ex, _plan.Name, StoreKey);
             return CompleteAsync(PayloadKind.NotStored, Encoding.UTF8.GetBytes("the result could not be serialized."), cancellationToken);
         }
 
-        return CompleteAsync(PayloadKind.Value, buffer.WrittenMemory, cancellationToken);
+        BeginEnding();
+        return WriteCompletionAsync(PayloadKind.Value, buffer.Encode(_context.Options.CompressionThreshold), buffer, cancellationToken);
     }
 
     /// <summary>Stores the result (or, for <see cref="PayloadKind.NotStored"/>, the marker that tells retries it ran).</summary>
     public ValueTask<IdempotencyCompletion> CompleteAsync(PayloadKind kind, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
-        if (Interlocked.Exchange(ref _ended, 1) != 0)
-        {
-            throw new InvalidOperationException("The claim has already ended.");
-        }
-
+        BeginEnding();
         if (kind == PayloadKind.NotStored)
         {
             Log.ResultNotStored(_context.Logger, _plan.Name, StoreKey, Encoding.UTF8.GetString(body.Span));
         }
 
-        return WriteCompletionAsync(kind, Payload.Encode(kind, body.Span, _context.Options.CompressionThreshold), cancellationToken);
+        return WriteCompletionAsync(kind, Payload.Encode(kind, body.Span, _context.Options.CompressionThreshold), pooled: null, cancellationToken);
+    }
+
+    private void BeginEnding()
+    {
+        if (Interlocked.Exchange(ref _ended, 1) != 0)
+        {
+            throw new InvalidOperationException("The claim has already ended.");
+        }
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Idempotency;
@@ -39,6 +40,7 @@ internal sealed partial class IdempotencyEngine
         return ClaimAsync(plan, activity, cancellationToken);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<IdempotencyClaim> ClaimAsync(ExecutionPlan plan, Activity? activity, CancellationToken cancellationToken)
     {
         var storeKey = plan.StoreKey!;

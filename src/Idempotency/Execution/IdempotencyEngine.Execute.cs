@@ -1,8 +1,11 @@
+using System.Runtime.CompilerServices;
+
 namespace Idempotency;
 
 // The convenience overloads: the one place outcomes that stop the work become the typed exceptions.
 internal sealed partial class IdempotencyEngine
 {
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<IdempotencyResult<T>> ExecuteAsync<T>(IdempotencyRequest request, Func<CancellationToken, ValueTask<T>> operation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(operation);
@@ -38,6 +41,7 @@ internal sealed partial class IdempotencyEngine
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<IdempotencyResult> ExecuteAsync(IdempotencyRequest request, Func<CancellationToken, ValueTask> operation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(operation);

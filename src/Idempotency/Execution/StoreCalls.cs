@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 
 namespace Idempotency;
@@ -12,6 +13,7 @@ internal sealed class StoreCalls(IIdempotencyStore store, IdempotencyMetrics met
     public string Name { get; } = store.GetType().Name;
 
     // The two calls of every first execution get their own state machines: no closure, no generic dispatch.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<IdempotencyClaimResult> ClaimAsync(IdempotencyClaimRequest request, string operation, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -31,7 +33,8 @@ internal sealed class StoreCalls(IIdempotencyStore store, IdempotencyMetrics met
         }
     }
 
-    public async ValueTask<bool> CompleteAsync(string key, string ownerToken, byte[] payload, DateTimeOffset now, TimeSpan ttl, string operation, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<bool> CompleteAsync(string key, string ownerToken, ReadOnlyMemory<byte> payload, DateTimeOffset now, TimeSpan ttl, string operation, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var failed = false;
@@ -59,6 +62,7 @@ internal sealed class StoreCalls(IIdempotencyStore store, IdempotencyMetrics met
     public ValueTask<bool> RenewAsync(string key, string ownerToken, DateTimeOffset now, TimeSpan lease, string operation, CancellationToken cancellationToken) =>
         CallAsync("renew", operation, (key, ownerToken, now, lease), static (s, x, ct) => s.RenewAsync(x.key, x.ownerToken, x.now, x.lease, ct), cancellationToken);
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<IdempotencyRecord?> GetAsync(string key, DateTimeOffset now, string operation, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -78,6 +82,7 @@ internal sealed class StoreCalls(IIdempotencyStore store, IdempotencyMetrics met
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> CallAsync<TState>(string storeOperation, string operation, TState state, Func<IIdempotencyStore, TState, CancellationToken, ValueTask<bool>> call, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -102,7 +107,12 @@ internal sealed class StoreCalls(IIdempotencyStore store, IdempotencyMetrics met
 
     private IdempotencyStoreUnavailableException Unavailable(Exception exception, string storeOperation, string operation)
     {
-        Log.StoreUnavailable(logger, exception, storeOperation, operation);
+        if (exception is not IdempotencyStoreFullException)
+        {
+            // A full store is not an outage: the engine reports it once, as StoreFull, without a stack trace.
+            Log.StoreUnavailable(logger, exception, storeOperation, operation);
+        }
+
         return exception as IdempotencyStoreUnavailableException
             ?? new IdempotencyStoreUnavailableException($"The idempotency store failed during {storeOperation}.", exception);
     }

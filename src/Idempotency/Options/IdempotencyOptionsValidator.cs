@@ -28,9 +28,13 @@ internal static class IdempotencyOptionsValidator
         foreach (var (operation, ttl) in options.OperationTtls)
         {
             // Keyed by the request's name (an operation, or an HTTP route pattern), which never enters the store key.
-            if (string.IsNullOrWhiteSpace(operation) || operation.Length > 200 || ttl <= TimeSpan.Zero)
+            if (string.IsNullOrWhiteSpace(operation) || operation.Length > 200)
             {
-                yield return $"{nameof(options.OperationTtls)}['{operation}'] needs a name of 1-200 characters and a positive TTL.";
+                yield return $"{nameof(options.OperationTtls)} names must be 1-200 characters, not all white space.";
+            }
+            else if (ttl <= TimeSpan.Zero)
+            {
+                yield return $"{nameof(options.OperationTtls)}['{operation}'] must be positive.";
             }
             else if (ttl > IdempotencyDefaults.MaxTtl)
             {
@@ -59,9 +63,9 @@ internal static class IdempotencyOptionsValidator
             yield return "Lease must be at least 30 ms (it is renewed every third of it).";
         }
 
-        if (policy.InProgressWait < TimeSpan.Zero || policy.InProgressRetryAfter < TimeSpan.Zero)
+        if (policy.InProgressWait < TimeSpan.Zero || policy.InProgressRetryAfter < TimeSpan.Zero || policy.StoreUnavailableRetryAfter < TimeSpan.Zero)
         {
-            yield return "InProgressWait and InProgressRetryAfter must not be negative.";
+            yield return "InProgressWait, InProgressRetryAfter and StoreUnavailableRetryAfter must not be negative.";
         }
 
         if (policy.Ttl > IdempotencyDefaults.MaxTtl)
@@ -87,6 +91,11 @@ internal static class IdempotencyOptionsValidator
         if (policy.InProgressRetryAfter > IdempotencyDefaults.MaxInProgressRetryAfter)
         {
             yield return TooLong(nameof(policy.InProgressRetryAfter), IdempotencyDefaults.MaxInProgressRetryAfter);
+        }
+
+        if (policy.StoreUnavailableRetryAfter > IdempotencyDefaults.MaxInProgressRetryAfter)
+        {
+            yield return TooLong(nameof(policy.StoreUnavailableRetryAfter), IdempotencyDefaults.MaxInProgressRetryAfter);
         }
     }
 

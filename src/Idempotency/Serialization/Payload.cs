@@ -13,7 +13,7 @@ internal static class Payload
 {
     public const byte Revision = 1;
     private const byte Compressed = 1;
-    private const int HeaderLength = 3;
+    public const int HeaderLength = 3;
 
     public static byte[] Encode(PayloadKind kind, ReadOnlySpan<byte> body, int compressionThreshold)
     {
@@ -38,7 +38,7 @@ internal static class Payload
         }
 
         var plain = new byte[HeaderLength + body.Length];
-        WriteHeader(plain, kind, 0);
+        WriteHeader(plain, kind, flags: 0);
         body.CopyTo(plain.AsSpan(HeaderLength));
         return plain;
     }
@@ -83,7 +83,7 @@ internal static class Payload
         return (kind, body);
     }
 
-    private static void WriteHeader(Span<byte> destination, PayloadKind kind, byte flags)
+    public static void WriteHeader(Span<byte> destination, PayloadKind kind, byte flags)
     {
         destination[0] = Revision;
         destination[1] = (byte)kind;

@@ -35,6 +35,8 @@ public sealed class OptionsValidationTests
         "wait-over-1-hour",
         "retry-after-max",
         "retry-after-over-1-hour",
+        "store-retry-after-max",
+        "store-retry-after-negative",
         "operation-ttl-max",
         "operation-ttl-over-365-days",
         "named-policy-ttl-max",
@@ -180,7 +182,7 @@ public sealed class OptionsValidationTests
             case "compression-negative": options.CompressionThreshold = -1; break;
             case "cache-negative": options.LocalCacheMaxEntries = -1; break;
             case "operation-ttl-zero": options.OperationTtls["orders"] = TimeSpan.Zero; break;
-            case "operation-ttl-bad-name": options.OperationTtls["bad name"] = TimeSpan.FromMinutes(1); break;
+            case "operation-ttl-bad-name": options.OperationTtls[" "] = TimeSpan.FromMinutes(1); break;
             case "named-policy-ttl-zero": options.AddPolicy("p", p => p.Ttl = TimeSpan.Zero); break;
             case "named-policy-lease-short": options.AddPolicy("p", p => p.Lease = TimeSpan.FromMilliseconds(1)); break;
             case "ttl-max": options.DefaultPolicy.Ttl = TimeSpan.MaxValue; break;
@@ -192,6 +194,8 @@ public sealed class OptionsValidationTests
             case "wait-max": options.DefaultPolicy.InProgressWait = TimeSpan.MaxValue; break;
             case "wait-over-1-hour": options.DefaultPolicy.InProgressWait = TimeSpan.FromMinutes(61); break;
             case "retry-after-max": options.DefaultPolicy.InProgressRetryAfter = TimeSpan.MaxValue; break;
+            case "store-retry-after-max": options.DefaultPolicy.StoreUnavailableRetryAfter = TimeSpan.MaxValue; break;
+            case "store-retry-after-negative": options.DefaultPolicy.StoreUnavailableRetryAfter = TimeSpan.FromSeconds(-5); break;
             case "retry-after-over-1-hour": options.DefaultPolicy.InProgressRetryAfter = TimeSpan.FromMinutes(61); break;
             case "operation-ttl-max": options.OperationTtls["orders"] = TimeSpan.MaxValue; break;
             case "operation-ttl-over-365-days": options.OperationTtls["orders"] = TimeSpan.FromDays(366); break;

@@ -14,7 +14,7 @@ public sealed class InMemoryStoreTests
     [Fact]
     public void Constructor_MaxRecordsBelowOne_Throws()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new InMemoryIdempotencyStore(new InMemoryStoreOptions { MaxRecords = 0 }, _clock));
+        Assert.Contains("MaxRecords must be at least 1", Assert.Throws<ArgumentException>(() => new InMemoryIdempotencyStore(new InMemoryStoreOptions { MaxRecords = 0 }, _clock)).Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -22,7 +22,7 @@ public sealed class InMemoryStoreTests
     [InlineData(-1)]
     public void Constructor_MaxBytesBelowOne_Throws(long maxBytes)
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new InMemoryIdempotencyStore(new InMemoryStoreOptions { MaxBytes = maxBytes }, _clock));
+        Assert.Contains("MaxBytes must be at least 1", Assert.Throws<ArgumentException>(() => new InMemoryIdempotencyStore(new InMemoryStoreOptions { MaxBytes = maxBytes }, _clock)).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class InMemoryStoreTests
     [Fact]
     public void Constructor_SweepBatchSizeBelowOne_Throws()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new InMemoryIdempotencyStore(new InMemoryStoreOptions { SweepBatchSize = 0 }, _clock));
+        Assert.Contains("SweepBatchSize must be at least 1", Assert.Throws<ArgumentException>(() => new InMemoryIdempotencyStore(new InMemoryStoreOptions { SweepBatchSize = 0 }, _clock)).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -61,9 +61,7 @@ public sealed class InMemoryIdempotencyStore : IIdempotencyStore, IIdempotencySt
     public InMemoryIdempotencyStore(InMemoryStoreOptions? options = null, TimeProvider? timeProvider = null)
     {
         _options = options ?? new InMemoryStoreOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxRecords, 1, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxBytes, 1, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.SweepBatchSize, 1, nameof(options));
+        OptionErrors.ThrowIfAny(_options, InMemoryStoreOptions.Errors);
         _timeProvider = timeProvider ?? TimeProvider.System;
         _fullSweepSpacing = (long)(FullSweepSpacing.TotalSeconds * _timeProvider.TimestampFrequency);
         _nextFullSweep = _timeProvider.GetTimestamp();

@@ -35,4 +35,23 @@ public sealed class InMemoryStoreOptions
     /// <summary>Gets or sets how many expired records one sweep removes at most.</summary>
     /// <value>The default value is 10 000.</value>
     public int SweepBatchSize { get; set; } = 10_000;
+
+    /// <summary>Every problem of the options, named (checked at start-up and when a store is created).</summary>
+    internal static IEnumerable<string> Errors(InMemoryStoreOptions options)
+    {
+        if (options.MaxRecords < 1)
+        {
+            yield return $"{nameof(MaxRecords)} must be at least 1 (it was {options.MaxRecords}).";
+        }
+
+        if (options.MaxBytes < 1)
+        {
+            yield return $"{nameof(MaxBytes)} must be at least 1 (it was {options.MaxBytes}).";
+        }
+
+        if (options.SweepBatchSize < 1)
+        {
+            yield return $"{nameof(SweepBatchSize)} must be at least 1 (it was {options.SweepBatchSize}).";
+        }
+    }
 }
