@@ -4,21 +4,38 @@ using Idempotency.Benchmarks.Redis;
 
 // `redis-ab` / `postgres-ab`: the interleaved comparisons (floor and library in alternating batches), which a busy machine
 // cannot skew the way it skews two separate BenchmarkDotNet runs. Everything else goes to BenchmarkDotNet.
+// Add `scale` to compare 1 k with 1 M live records instead (it preloads a million records first).
 if (args is ["redis-ab", ..])
 {
-    await RedisAbComparison.RunAsync(callers: 64, rounds: 20, Console.Out);
-    await RedisAbComparison.RunScaleAsync(callers: 64, rounds: 30, liveRecords: 1_000_000, Console.Out);
+    Console.WriteLine(Idempotency.Benchmarks.Interleaved.Header);
+    if (args.Contains("scale"))
+    {
+        await RedisAbComparison.RunScaleAsync(callers: 64, rounds: 30, liveRecords: 1_000_000, Console.Out);
+        return;
+    }
+
+    foreach (var callers in new[] { 1, 16, 64 })
+    {
+        await RedisAbComparison.RunAsync(callers, rounds: 20, Console.Out);
+    }
+
     return;
 }
 
 if (args is ["postgres-ab", ..])
 {
+    Console.WriteLine(Idempotency.Benchmarks.Interleaved.Header);
+    if (args.Contains("scale"))
+    {
+        await PostgresAbComparison.RunScaleAsync(callers: 16, rounds: 30, liveRecords: 1_000_000, Console.Out);
+        return;
+    }
+
     foreach (var callers in new[] { 1, 16, 64 })
     {
         await PostgresAbComparison.RunAsync(callers, rounds: 30, Console.Out);
     }
 
-    await PostgresAbComparison.RunScaleAsync(callers: 16, rounds: 30, liveRecords: 1_000_000, Console.Out);
     return;
 }
 

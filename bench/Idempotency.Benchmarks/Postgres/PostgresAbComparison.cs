@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 
 namespace Idempotency.Benchmarks.Postgres;
@@ -96,32 +94,6 @@ public static class PostgresAbComparison
         return lines;
     }
 
-    private static async Task<string> CompareAsync(string name, int callers, int rounds, Func<int, Task> first, Func<int, Task> second)
-    {
-        await Concurrently.RunAsync(callers, Batch, first, static (operation, i) => operation(i));
-        await Concurrently.RunAsync(callers, Batch, second, static (operation, i) => operation(i));
-        var firstTime = TimeSpan.Zero;
-        var secondTime = TimeSpan.Zero;
-        for (var round = 0; round < rounds; round++)
-        {
-            foreach (var secondTurn in round % 2 == 0 ? new[] { false, true } : [true, false])
-            {
-                var started = Stopwatch.GetTimestamp();
-                await Concurrently.RunAsync(callers, Batch, secondTurn ? second : first, static (operation, i) => operation(i));
-                var elapsed = Stopwatch.GetElapsedTime(started);
-                if (secondTurn)
-                {
-                    secondTime += elapsed;
-                }
-                else
-                {
-                    firstTime += elapsed;
-                }
-            }
-        }
-
-        var operations = (double)rounds * Batch;
-        return string.Create(CultureInfo.InvariantCulture,
-            $"| {name} | {callers} | {operations / firstTime.TotalSeconds:F0} | {operations / secondTime.TotalSeconds:F0} | {firstTime / secondTime:F2} |");
-    }
+    private static Task<string> CompareAsync(string name, int callers, int rounds, Func<int, Task> floor, Func<int, Task> compared) =>
+        Interleaved.CompareAsync(name, callers, rounds, Batch, floor, compared);
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 
 namespace Idempotency.Benchmarks.Redis;
@@ -91,32 +89,6 @@ public static class RedisAbComparison
         return lines;
     }
 
-    private static async Task<string> CompareAsync(string name, int callers, int rounds, Func<int, Task> floor, Func<int, Task> library)
-    {
-        await Concurrently.RunAsync(callers, Batch, floor, static (operation, i) => operation(i));
-        await Concurrently.RunAsync(callers, Batch, library, static (operation, i) => operation(i));
-        var floorTime = TimeSpan.Zero;
-        var libraryTime = TimeSpan.Zero;
-        for (var round = 0; round < rounds; round++)
-        {
-            foreach (var libraryTurn in round % 2 == 0 ? new[] { false, true } : [true, false])
-            {
-                var started = Stopwatch.GetTimestamp();
-                await Concurrently.RunAsync(callers, Batch, libraryTurn ? library : floor, static (operation, i) => operation(i));
-                var elapsed = Stopwatch.GetElapsedTime(started);
-                if (libraryTurn)
-                {
-                    libraryTime += elapsed;
-                }
-                else
-                {
-                    floorTime += elapsed;
-                }
-            }
-        }
-
-        var operations = (double)rounds * Batch;
-        return string.Create(CultureInfo.InvariantCulture,
-            $"| {name} | {callers} | {operations / floorTime.TotalSeconds:F0} | {operations / libraryTime.TotalSeconds:F0} | {floorTime / libraryTime:F2} |");
-    }
+    private static Task<string> CompareAsync(string name, int callers, int rounds, Func<int, Task> floor, Func<int, Task> compared) =>
+        Interleaved.CompareAsync(name, callers, rounds, Batch, floor, compared);
 }
