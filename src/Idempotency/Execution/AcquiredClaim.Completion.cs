@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace Idempotency;
@@ -25,8 +26,25 @@ internal sealed partial class AcquiredClaim
                 var now = _context.Clock.GetUtcNow();
                 try
                 {
-                    if (!await _context.Store.CompleteAsync(StoreKey, OwnerToken, payload, now, _plan.Ttl, _plan.Name, cancellationToken).ConfigureAwait(false)
-                        && !(delay > TimeSpan.Zero && await StoredEarlierAsync(now, cancellationToken).ConfigureAwait(false)))
+                    bool written;
+                    var started = Stopwatch.GetTimestamp();
+                    var failed = false;
+                    try
+                    {
+                        // The store is called here, not through a helper: one async layer less on every first execution.
+                        written = await _context.Store.Store.CompleteAsync(StoreKey, OwnerToken, payload, now, _plan.Ttl, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (StoreCalls.IsStoreFailure(ex, cancellationToken))
+                    {
+                        failed = true;
+                        throw _context.Store.Unavailable(ex, "complete", _plan.Name);
+                    }
+                    finally
+                    {
+                        _context.Store.Timed("complete", started, failed);
+                    }
+
+                    if (!written && !(delay > TimeSpan.Zero && await StoredEarlierAsync(now, cancellationToken).ConfigureAwait(false)))
                     {
                         MarkLeaseLost();
                         outcome = IdempotencyOutcomes.LeaseLost;

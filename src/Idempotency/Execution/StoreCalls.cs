@@ -12,46 +12,11 @@ internal sealed class StoreCalls(IIdempotencyStore store, IdempotencyMetrics met
 {
     public string Name { get; } = store.GetType().Name;
 
-    // The two calls of every first execution get their own state machines: no closure, no generic dispatch.
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<IdempotencyClaimResult> ClaimAsync(IdempotencyClaimRequest request, string operation, CancellationToken cancellationToken)
-    {
-        var started = Stopwatch.GetTimestamp();
-        var failed = false;
-        try
-        {
-            return await store.ClaimAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
-        {
-            failed = true;
-            throw Unavailable(ex, "claim", operation);
-        }
-        finally
-        {
-            metrics.StoreCall("claim", Name, started, failed);
-        }
-    }
+    /// <summary>Gets the store itself, for the two hot calls (claim, complete) that their callers time inline to save an async layer.</summary>
+    public IIdempotencyStore Store => store;
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<bool> CompleteAsync(string key, string ownerToken, ReadOnlyMemory<byte> payload, DateTimeOffset now, TimeSpan ttl, string operation, CancellationToken cancellationToken)
-    {
-        var started = Stopwatch.GetTimestamp();
-        var failed = false;
-        try
-        {
-            return await store.CompleteAsync(key, ownerToken, payload, now, ttl, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
-        {
-            failed = true;
-            throw Unavailable(ex, "complete", operation);
-        }
-        finally
-        {
-            metrics.StoreCall("complete", Name, started, failed);
-        }
-    }
+    /// <summary>Records one store call's duration.</summary>
+    public void Timed(string storeOperation, long startedTimestamp, bool failed) => metrics.StoreCall(storeOperation, Name, startedTimestamp, failed);
 
     public ValueTask<bool> FailAsync(string key, string ownerToken, byte[] payload, bool retryable, DateTimeOffset now, TimeSpan ttl, string operation, CancellationToken cancellationToken) =>
         CallAsync("fail", operation, (key, ownerToken, payload, retryable, now, ttl), static (s, x, ct) => s.FailAsync(x.key, x.ownerToken, x.payload, x.retryable, x.now, x.ttl, ct), cancellationToken);
@@ -102,10 +67,10 @@ internal sealed class StoreCalls(IIdempotencyStore store, IdempotencyMetrics met
         }
     }
 
-    private static bool IsStoreFailure(Exception exception, CancellationToken cancellationToken) =>
+    public static bool IsStoreFailure(Exception exception, CancellationToken cancellationToken) =>
         exception is not IdempotencyRecordCorruptException && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested);
 
-    private IdempotencyStoreUnavailableException Unavailable(Exception exception, string storeOperation, string operation)
+    public IdempotencyStoreUnavailableException Unavailable(Exception exception, string storeOperation, string operation)
     {
         if (exception is not IdempotencyStoreFullException)
         {
