@@ -69,6 +69,13 @@ internal sealed partial class IdempotencyEngine
                     failed = true;
                     return StoreFailed(plan, activity, _context.Store.Unavailable(ex, "claim", plan.Name));
                 }
+                catch (OperationCanceledException)
+                {
+                    // Cancelled mid-call, the store may still have written the claim: release it (owner-guarded, so
+                    // harmless if it did not) rather than leave a key nobody owns blocked for a whole lease.
+                    await ReleaseOrphanAsync(storeKey, ownerToken, plan.Name).ConfigureAwait(false);
+                    throw;
+                }
                 finally
                 {
                     _context.Store.Timed("claim", started, failed);
@@ -101,6 +108,18 @@ internal sealed partial class IdempotencyEngine
             // Only the caller's cancellation gets here: every store outcome above is an answer.
             activity?.Dispose();
             throw;
+        }
+    }
+
+    private async ValueTask ReleaseOrphanAsync(string storeKey, string ownerToken, string name)
+    {
+        try
+        {
+            await _context.Store.ReleaseAsync(storeKey, ownerToken, name, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.ReleaseFailed(_context.Logger, ex, name, storeKey);
         }
     }
 

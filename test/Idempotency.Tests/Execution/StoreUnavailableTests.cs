@@ -146,6 +146,25 @@ public sealed class StoreUnavailableTests
         Assert.Contains(harness.Logs.GetSnapshot(), log => log.Id is { Id: 18, Name: "StoreFull" });
     }
 
+    [Fact]
+    public async Task BeginAsync_CancelledAfterTheStoreWroteTheClaim_ReleasesItSoARetryRunsAtOnce()
+    {
+        // Found by attack: cancellation arriving after the store took the key left an in-progress record nobody owned,
+        // answering 409 for a whole lease.
+        using var harness = new EngineHarness();
+        using var cancel = new CancellationTokenSource();
+        await cancel.CancelAsync();
+        harness.Faults.Throw(IdempotencyStoreOperation.Claim, () => new OperationCanceledException(cancel.Token), times: 1, afterInnerCall: true);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await harness.Executor.BeginAsync(Request, cancel.Token));
+        var record = await harness.ReadAsync(Request.Operation, Request.Key!);
+        await using var retry = await harness.Executor.BeginAsync(Request, CancellationToken.None);
+
+        Assert.Null(record);
+        Assert.Equal(1, harness.Calls.Count(IdempotencyStoreOperation.Release));
+        Assert.Equal(IdempotencyClaimStatus.Acquired, retry.Status);
+    }
+
     private static Exception Create(string failure) => failure switch
     {
         "io" => new IOException("connection reset by peer"),
