@@ -44,7 +44,7 @@ internal sealed partial class IdempotencyEngine
     private async ValueTask<IdempotencyClaim> ClaimAsync(ExecutionPlan plan, Activity? activity, CancellationToken cancellationToken)
     {
         var storeKey = plan.StoreKey!;
-        var ownerToken = Guid.NewGuid().ToString("N");
+        var ownerToken = OwnerTokens.Next();
         var deadline = _context.Clock.GetUtcNow() + plan.Policy.InProgressWait;
         var pollDelay = FirstPollDelay;
         try

@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Idempotency;
@@ -25,7 +24,7 @@ internal static class StoreKey
         Append(buffer, ref position, prefix);
         Append(buffer, ref position, service);
         Append(buffer, ref position, operation);
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        Span<byte> hash = stackalloc byte[Sha256.HashSizeInBytes];
         if (!string.IsNullOrEmpty(scope))
         {
             Hash(scope, hash);
@@ -50,7 +49,7 @@ internal static class StoreKey
         var byteCount = Encoding.UTF8.GetByteCount(value);
         var buffer = byteCount <= 1024 ? stackalloc byte[byteCount] : new byte[byteCount];
         Encoding.UTF8.GetBytes(value, buffer);
-        SHA256.HashData(buffer, destination);
+        Sha256.HashData(buffer, destination);
     }
 
     private static void Append(Span<char> span, ref int position, string segment)
