@@ -32,7 +32,7 @@ public sealed class RejectionTelemetryTests : IAsyncLifetime
         _app = await TestApp.StartAsync(
             (app, runs) =>
             {
-                app.MapPost("/orders/{tenant}", (string tenant) => Results.Text(runs.Ran("orders").ToString(System.Globalization.CultureInfo.InvariantCulture))).RequireIdempotency();
+                app.MapPost("/telemetry/{tenant}", (string tenant) => Results.Text(runs.Ran("orders").ToString(System.Globalization.CultureInfo.InvariantCulture))).RequireIdempotency();
                 app.MapPost("/short", () => Results.Text(runs.Ran("short").ToString(System.Globalization.CultureInfo.InvariantCulture))).RequireIdempotency();
             },
             http: o => o.MaxRequestBodySize = 64,
@@ -66,10 +66,10 @@ public sealed class RejectionTelemetryTests : IAsyncLifetime
     {
         var request = rejection switch
         {
-            "malformed-header" => Requests.Post("/orders/acme", "\"a\", \"b\""),
-            "missing-key" => Requests.Post("/orders/acme", key: null),
-            "body-too-large" => Requests.Post("/orders/acme", Requests.NewKey(), body: new string('x', 65)),
-            _ => Requests.Post("/orders/acme", Requests.NewKey()),
+            "malformed-header" => Requests.Post("/telemetry/acme", "\"a\", \"b\""),
+            "missing-key" => Requests.Post("/telemetry/acme", key: null),
+            "body-too-large" => Requests.Post("/telemetry/acme", Requests.NewKey(), body: new string('x', 65)),
+            _ => Requests.Post("/telemetry/acme", Requests.NewKey()),
         };
         if (rejection == "store-down")
         {
@@ -83,8 +83,9 @@ public sealed class RejectionTelemetryTests : IAsyncLifetime
         var counted = Assert.Single(_requests.GetMeasurementSnapshot());
         Assert.Equal(1, counted.Value);
         Assert.Equal(outcome, counted.Tags[IdempotencyTelemetry.OutcomeTag]);
-        Assert.Equal("/orders/{tenant}", counted.Tags[IdempotencyTelemetry.OperationTag]);
-        var span = Assert.Single(_spans, s => s.OperationName == IdempotencyTelemetry.ExecuteActivityName);
+        Assert.Equal("/telemetry/{tenant}", counted.Tags[IdempotencyTelemetry.OperationTag]);
+        // The listener hears every test running in parallel: this app's spans are the ones named by its route.
+        var span = Assert.Single(_spans, s => s.OperationName == IdempotencyTelemetry.ExecuteActivityName && Equals(s.GetTagItem(IdempotencyTelemetry.OperationTag), "/telemetry/{tenant}"));
         Assert.Equal(outcome, span.GetTagItem(IdempotencyTelemetry.OutcomeTag));
         Assert.Equal(ActivityStatusCode.Error, span.Status);
         if (rejection == "store-down")
@@ -100,7 +101,7 @@ public sealed class RejectionTelemetryTests : IAsyncLifetime
 
         var first = await _app.SendAsync(Requests.Post("/short", key));
         var record = await _app.Services.GetRequiredService<IIdempotencyAdministrator>().GetAsync(IdempotencyMiddlewareDefaults.OperationName, key, null, CancellationToken.None);
-        var otherRoute = await _app.SendAsync(Requests.Post("/orders/acme", key));
+        var otherRoute = await _app.SendAsync(Requests.Post("/telemetry/acme", key));
 
         Assert.Equal(HttpStatusCode.OK, first.Status);
         Assert.InRange(record!.ExpiresAt - record.CreatedAt, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1.1)); // not the 24 h default
