@@ -41,6 +41,7 @@ internal sealed partial class IdempotencyMiddleware
 
     private async Task InvokeIdempotentAsync(HttpContext context, EndpointIdempotency settings)
     {
+        PipelineOrder.ThrowIfMisordered(context, context.GetEndpoint()!);
         var request = context.Request;
         var header = _keyReader.Read(request.Headers);
         if (header.Error is { } headerError)

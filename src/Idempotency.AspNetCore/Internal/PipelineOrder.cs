@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Idempotency.AspNetCore;
+
+/// <summary>
+/// Refuses a pipeline where the middleware runs before authentication or authorization. Keys are scoped per principal:
+/// before authentication every caller looks anonymous and would replay another user's stored response, and a replay
+/// would skip authorization entirely. Detected the way ASP.NET Core's endpoint middleware detects a misordered pipeline.
+/// </summary>
+internal static class PipelineOrder
+{
+    // Set by AuthorizationMiddleware once it has seen the endpoint (the key ASP.NET Core's own check reads).
+    private const string AuthorizationInvoked = "__AuthorizationMiddlewareWithEndpointInvoked";
+
+    public static void ThrowIfMisordered(HttpContext context, Endpoint endpoint)
+    {
+        // Authentication is registered but has not run for this request: the principal is not known yet.
+        if (context.Features.Get<IAuthenticationFeature>() is null && context.RequestServices.GetService<IAuthenticationSchemeProvider>() is not null)
+        {
+            throw Misordered(endpoint, "UseAuthentication()");
+        }
+
+        var metadata = endpoint.Metadata;
+        var requiresAuthorization = metadata.GetMetadata<IAuthorizeData>() is not null
+            || metadata.GetMetadata<AuthorizationPolicy>() is not null
+            || metadata.GetMetadata<IAuthorizationRequirementData>() is not null;
+        if (requiresAuthorization && !context.Items.ContainsKey(AuthorizationInvoked))
+        {
+            throw Misordered(endpoint, "UseAuthorization()");
+        }
+    }
+
+    private static InvalidOperationException Misordered(Endpoint endpoint, string missing) => new(
+        $"Endpoint {endpoint.DisplayName} requires idempotency, but the idempotency middleware ran before {missing}: keys are " +
+        $"scoped per principal, so running first would let one caller replay another's response. Call app.UseIdempotency() " +
+        $"after app.UseAuthentication() and app.UseAuthorization().");
+}
