@@ -36,6 +36,7 @@ internal sealed partial class AcquiredClaim
     /// <summary>Serializes and stores a value; a value the serializer refuses is marked not stored (the work has run).</summary>
     public ValueTask<IdempotencyCompletion> CompleteValueAsync<T>(T value, CancellationToken cancellationToken)
     {
+        BeginEnding();
         var buffer = new PayloadBuffer(PayloadKind.Value);
         try
         {
@@ -45,23 +46,30 @@ internal sealed partial class AcquiredClaim
         {
             buffer.Dispose();
             Log.SerializationFailed(_context.Logger, ex, _plan.Name, StoreKey);
-            return CompleteAsync(PayloadKind.NotStored, Encoding.UTF8.GetBytes("the result could not be serialized."), cancellationToken);
+            return WriteNotStoredAsync("the result could not be serialized.", cancellationToken);
         }
 
-        BeginEnding();
         return WriteCompletionAsync(PayloadKind.Value, buffer.Encode(_context.Options.CompressionThreshold), buffer, cancellationToken);
     }
 
-    /// <summary>Stores the result (or, for <see cref="PayloadKind.NotStored"/>, the marker that tells retries it ran).</summary>
+    /// <summary>Stores a result that needs no serializer (void, raw bytes).</summary>
     public ValueTask<IdempotencyCompletion> CompleteAsync(PayloadKind kind, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         BeginEnding();
-        if (kind == PayloadKind.NotStored)
-        {
-            Log.ResultNotStored(_context.Logger, _plan.Name, StoreKey, Encoding.UTF8.GetString(body.Span));
-        }
-
         return WriteCompletionAsync(kind, Payload.Encode(kind, body.Span, _context.Options.CompressionThreshold), pooled: null, cancellationToken);
+    }
+
+    /// <summary>Ends the claim with the not-stored marker, which tells every retry the work ran and why its result is not kept.</summary>
+    public ValueTask<IdempotencyCompletion> MarkNotStoredAsync(string reason, CancellationToken cancellationToken)
+    {
+        BeginEnding();
+        return WriteNotStoredAsync(reason, cancellationToken);
+    }
+
+    private ValueTask<IdempotencyCompletion> WriteNotStoredAsync(string reason, CancellationToken cancellationToken)
+    {
+        Log.ResultNotStored(_context.Logger, _plan.Name, StoreKey, reason);
+        return WriteCompletionAsync(PayloadKind.NotStored, Payload.Encode(PayloadKind.NotStored, Encoding.UTF8.GetBytes(reason), _context.Options.CompressionThreshold), pooled: null, cancellationToken);
     }
 
     private void BeginEnding()

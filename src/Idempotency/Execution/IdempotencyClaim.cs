@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace Idempotency;
 
@@ -134,7 +133,7 @@ public sealed class IdempotencyClaim : IAsyncDisposable
     public ValueTask<IdempotencyCompletion> MarkNotStoredAsync(string reason, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(reason);
-        return Owned() is { } acquired ? acquired.CompleteAsync(PayloadKind.NotStored, Encoding.UTF8.GetBytes(reason), cancellationToken) : Unprotected();
+        return Owned() is { } acquired ? acquired.MarkNotStoredAsync(reason, cancellationToken) : Unprotected();
     }
 
     /// <summary>

@@ -27,28 +27,11 @@ internal sealed class StoreCalls(IIdempotencyStore store, IdempotencyMetrics met
     public ValueTask<bool> RenewAsync(string key, string ownerToken, DateTimeOffset now, TimeSpan lease, string operation, CancellationToken cancellationToken) =>
         CallAsync("renew", operation, (key, ownerToken, now, lease), static (s, x, ct) => s.RenewAsync(x.key, x.ownerToken, x.now, x.lease, ct), cancellationToken);
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<IdempotencyRecord?> GetAsync(string key, DateTimeOffset now, string operation, CancellationToken cancellationToken)
-    {
-        var started = Stopwatch.GetTimestamp();
-        var failed = false;
-        try
-        {
-            return await store.GetAsync(key, now, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
-        {
-            failed = true;
-            throw Unavailable(ex, "get", operation);
-        }
-        finally
-        {
-            metrics.StoreCall("get", Name, started, failed);
-        }
-    }
+    public ValueTask<IdempotencyRecord?> GetAsync(string key, DateTimeOffset now, string operation, CancellationToken cancellationToken) =>
+        CallAsync("get", operation, (key, now), static (s, x, ct) => s.GetAsync(x.key, x.now, ct), cancellationToken);
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> CallAsync<TState>(string storeOperation, string operation, TState state, Func<IIdempotencyStore, TState, CancellationToken, ValueTask<bool>> call, CancellationToken cancellationToken)
+    private async ValueTask<TResult> CallAsync<TState, TResult>(string storeOperation, string operation, TState state, Func<IIdempotencyStore, TState, CancellationToken, ValueTask<TResult>> call, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var failed = false;
