@@ -9,6 +9,9 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>Adds the Idempotency-Key middleware to the pipeline.</summary>
 public static class IdempotencyApplicationBuilderExtensions
 {
+    // The property UseRouting() sets on the application builder (the key ASP.NET Core's own middleware reads).
+    private const string EndpointRouteBuilderKey = "__EndpointRouteBuilder";
+
     /// <summary>
     /// Adds the middleware. Place it after routing, authentication and authorization (so the endpoint and the principal
     /// are known, and rejected callers never claim a key) and before the endpoints.
@@ -28,6 +31,20 @@ public static class IdempotencyApplicationBuilderExtensions
 
         var options = services.GetRequiredService<IOptions<IdempotencyMiddlewareOptions>>().Value;
         var loggerFactory = services.GetService<ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
-        return app.Use(next => new IdempotencyMiddleware(next, executor, options, loggerFactory).Invoke);
+        services.GetRequiredService<MiddlewarePresence>().MarkAdded();
+
+        // Routing called after this point leaves the middleware without an endpoint: it would let every request through.
+        // Checked when the pipeline is built, once every Use call has been made.
+        var properties = app.Properties;
+        var routedBefore = properties.ContainsKey(EndpointRouteBuilderKey);
+        return app.Use(next =>
+        {
+            if (!routedBefore && properties.ContainsKey(EndpointRouteBuilderKey))
+            {
+                throw new InvalidOperationException("app.UseIdempotency() is called before app.UseRouting(), so it cannot see which endpoint a request is for and would protect nothing: call it after app.UseRouting(), app.UseAuthentication() and app.UseAuthorization().");
+            }
+
+            return new IdempotencyMiddleware(next, executor, options, loggerFactory).Invoke;
+        });
     }
 }

@@ -1,4 +1,6 @@
 using Idempotency.AspNetCore;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -17,6 +19,8 @@ public static class IdempotencyMiddlewareBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddValidatedOptions(configure, IdempotencyMiddlewareOptionsValidator.Errors);
+        builder.Services.TryAddSingleton<MiddlewarePresence>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, EndpointValidation>());
         return builder;
     }
 }

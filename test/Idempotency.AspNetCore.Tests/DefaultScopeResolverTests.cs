@@ -37,7 +37,6 @@ public sealed class DefaultScopeResolverTests
     [Theory]
     [InlineData(ClaimTypes.NameIdentifier)]
     [InlineData("sub")]
-    [InlineData(ClaimTypes.Name)]
     public void Resolve_EachIdentifierClaim_IsUsed(string claimType)
     {
         var alice = DefaultScopeResolver.Resolve(Context(new ClaimsIdentity([new Claim(claimType, "alice")], "Bearer")));
@@ -47,8 +46,18 @@ public sealed class DefaultScopeResolverTests
         Assert.NotEqual(alice, bob);
     }
 
+    // Found by review: an API-key scheme whose callers choose their own name label could name itself after another
+    // user and replay that user's responses. A name alone never scopes; the resolver must be configured to use it.
     [Fact]
-    public void Resolve_NameIdentifierBeforeSubBeforeName()
+    public void Resolve_NameClaimAlone_IsRefusedNotUsed()
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => DefaultScopeResolver.Resolve(Context(new ClaimsIdentity([new Claim(ClaimTypes.Name, "alice")], "ApiKey"))));
+
+        Assert.Contains("Identity?.Name", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Resolve_NameIdentifierBeforeSub_NameIgnored()
     {
         var all = Scope("Bearer", (ClaimTypes.Name, "n"), ("sub", "s"), (ClaimTypes.NameIdentifier, "id"));
         var subAndName = Scope("Bearer", (ClaimTypes.Name, "n"), ("sub", "s"));

@@ -10,7 +10,7 @@ public sealed class StoredResponseTests
         using var buffer = new PooledBuffer(16);
         buffer.Advance(StoredResponse.BodyOffset);
         buffer.Write(Encoding.UTF8.GetBytes(body));
-        StoredResponse.FinishResponse(buffer, status, headers.Select(h => new KeyValuePair<string, StringValues>(h.Name, h.Values)));
+        StoredResponse.FinishResponse(buffer, status, headers.Select(h => new KeyValuePair<string, StringValues>(h.Name, h.Values)).ToList());
         return buffer.WrittenSpan.ToArray();
     }
 

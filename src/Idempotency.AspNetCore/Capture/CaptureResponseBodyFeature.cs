@@ -29,13 +29,18 @@ internal sealed class CaptureResponseBodyFeature : IHttpResponseBodyFeature
 
     public void DisableBuffering() => _prior.DisableBuffering();
 
-    public Task StartAsync(CancellationToken cancellationToken = default) => _prior.StartAsync(cancellationToken);
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        _capture.Starting();
+        return _prior.StartAsync(cancellationToken);
+    }
 
     public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) =>
         SendFileFallback.SendFileAsync(Stream, path, offset, count, cancellationToken);
 
     public async Task CompleteAsync()
     {
+        _capture.Starting();
         await FlushWriterAsync().ConfigureAwait(false);
         await _prior.CompleteAsync().ConfigureAwait(false);
     }

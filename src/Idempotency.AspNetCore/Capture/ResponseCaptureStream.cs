@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+
 namespace Idempotency.AspNetCore;
 
 /// <summary>
@@ -8,16 +11,36 @@ namespace Idempotency.AspNetCore;
 internal sealed class ResponseCaptureStream : Stream
 {
     private readonly Stream _inner;
+    private readonly HttpResponse _response;
     private readonly int _maxBodySize;
-    private readonly Func<bool> _shouldRecord;
+    private readonly ResponseStorageRules _rules;
     private PooledBuffer? _recording;
     private bool _decided;
+    private bool _started;
 
-    public ResponseCaptureStream(Stream inner, int maxBodySize, Func<bool> shouldRecord)
+    public ResponseCaptureStream(Stream inner, HttpResponse response, int maxBodySize, ResponseStorageRules rules)
     {
         _inner = inner;
+        _response = response;
         _maxBodySize = maxBodySize;
-        _shouldRecord = shouldRecord;
+        _rules = rules;
+    }
+
+    /// <summary>
+    /// Gets the <c>Content-Encoding</c> the handler had set when its response first went out (empty when none), before
+    /// middleware outside this one could change it: response compression adds <c>gzip</c> to the headers while the
+    /// bytes recorded here are the handler's plain ones. <see langword="null"/> when the response never started here.
+    /// </summary>
+    public StringValues? HandlerContentEncoding { get; private set; }
+
+    /// <summary>Called before anything goes on to the server's (or an outer middleware's) body: the headers are still the handler's.</summary>
+    public void Starting()
+    {
+        if (!_started)
+        {
+            _started = true;
+            HandlerContentEncoding = _response.Headers.ContentEncoding;
+        }
     }
 
     /// <summary>Gets how many body bytes the handler wrote.</summary>
@@ -83,6 +106,7 @@ internal sealed class ResponseCaptureStream : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
+        Starting();
         _inner.Write(buffer);
         Observe(buffer);
     }
@@ -94,6 +118,7 @@ internal sealed class ResponseCaptureStream : Stream
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        Starting();
         await _inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         Observe(buffer.Span);
     }
@@ -103,9 +128,17 @@ internal sealed class ResponseCaptureStream : Stream
 
     public override void EndWrite(IAsyncResult asyncResult) => TaskToAsyncResult.End(asyncResult);
 
-    public override void Flush() => _inner.Flush();
+    public override void Flush()
+    {
+        Starting();
+        _inner.Flush();
+    }
 
-    public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
+    public override Task FlushAsync(CancellationToken cancellationToken)
+    {
+        Starting();
+        return _inner.FlushAsync(cancellationToken);
+    }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
@@ -126,7 +159,7 @@ internal sealed class ResponseCaptureStream : Stream
     private void Decide()
     {
         _decided = true;
-        if (_shouldRecord())
+        if (_rules.ShouldStore(_response.StatusCode))
         {
             _recording = new PooledBuffer(StoredResponse.BodyOffset + 4096);
             _recording.Advance(StoredResponse.BodyOffset);

@@ -35,11 +35,19 @@ internal sealed class TeePipeWriter : PipeWriter
         _inner.Advance(bytes);
     }
 
-    public override Memory<byte> GetMemory(int sizeHint = 0) => _pending = _inner.GetMemory(sizeHint);
+    public override Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        _capture.Starting();
+        return _pending = _inner.GetMemory(sizeHint);
+    }
 
     public override Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
 
-    public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) => _inner.FlushAsync(cancellationToken);
+    public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
+    {
+        _capture.Starting();
+        return _inner.FlushAsync(cancellationToken);
+    }
 
     public override void CancelPendingFlush() => _inner.CancelPendingFlush();
 

@@ -11,7 +11,7 @@ internal sealed partial class IdempotencyMiddleware
     {
         var response = context.Response;
         var priorFeature = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
-        var capture = new ResponseCaptureStream(priorFeature.Stream, _options.MaxResponseBodySize, () => _storageRules.ShouldStore(response.StatusCode));
+        var capture = new ResponseCaptureStream(priorFeature.Stream, response, _options.MaxResponseBodySize, _storageRules);
         var captureFeature = new CaptureResponseBodyFeature(priorFeature, capture);
         context.Features.Set<IHttpResponseBodyFeature>(captureFeature);
         try
@@ -41,12 +41,24 @@ internal sealed partial class IdempotencyMiddleware
 
     /// <summary>
     /// The handler threw, so nothing is stored: the policy may remember the failure; otherwise the key is released and a
-    /// retry runs again. Work cancelled because the client went away is always released.
+    /// retry runs again. Work cancelled because the client went away is released, unless its response had started: then
+    /// the handler had done its work and was sending the result, so a retry must not run it again.
     /// </summary>
-    private static ValueTask AbandonAsync(HttpContext context, IdempotencyClaim claim, Exception exception) =>
-        exception is OperationCanceledException && context.RequestAborted.IsCancellationRequested
-            ? claim.ReleaseAsync(CancellationToken.None)
-            : claim.FailAsync(exception, CancellationToken.None);
+    private static async Task AbandonAsync(HttpContext context, IdempotencyClaim claim, Exception exception)
+    {
+        if (exception is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            await claim.FailAsync(exception, CancellationToken.None).ConfigureAwait(false);
+        }
+        else if (context.Response.HasStarted)
+        {
+            await claim.MarkNotStoredAsync("the client disconnected while its response was being sent.", CancellationToken.None).ConfigureAwait(false);
+        }
+        else
+        {
+            await claim.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>
     /// The handler returned. Its effects happened, so the response is stored even when the client has gone away: the
@@ -92,7 +104,16 @@ internal sealed partial class IdempotencyMiddleware
             return;
         }
 
-        StoredResponse.FinishResponse(recording, status, _headerFilter.Select(response.Headers));
+        var headers = _headerFilter.Select(response.Headers, capture.HandlerContentEncoding);
+        if (StoredResponse.CheckHeaders(headers) is { } unstorable)
+        {
+            // The handler ran: never a silent second execution. Retries are told why its response cannot be replayed.
+            Log.ResponseHeadersUnstorable(_logger, status, storeKey, unstorable);
+            Report(claim, await claim.MarkNotStoredAsync(string.Create(CultureInfo.InvariantCulture, $"its response (status {status}) cannot be replayed: {unstorable}"), CancellationToken.None).ConfigureAwait(false), expected: IdempotencyCompletion.NotStored);
+            return;
+        }
+
+        StoredResponse.FinishResponse(recording, status, headers);
         Report(claim, await claim.CompleteRawAsync(recording.WrittenMemory, CancellationToken.None).ConfigureAwait(false), expected: IdempotencyCompletion.Stored);
     }
 

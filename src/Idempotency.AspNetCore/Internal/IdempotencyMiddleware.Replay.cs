@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
 
 namespace Idempotency.AspNetCore;
 
@@ -24,21 +26,55 @@ internal sealed partial class IdempotencyMiddleware
 
         var response = context.Response;
         response.StatusCode = stored.Status;
+        var body = stored.Body;
         foreach (var (name, values) in stored.Headers)
         {
             // Filtered again on the way out, so a record written under a wider allow-list never replays a forbidden header.
-            if (_headerFilter.IsAllowed(name))
+            if (!_headerFilter.IsAllowed(name))
             {
-                response.Headers[name] = values;
+                continue;
             }
+
+            if (string.Equals(name, HeaderNames.ContentEncoding, StringComparison.OrdinalIgnoreCase) && Negotiate(context, values, ref body))
+            {
+                continue;
+            }
+
+            response.Headers[name] = values;
         }
 
         response.Headers[_options.ReplayedHeaderName] = "true";
-        response.ContentLength = stored.Body.Length;
         Log.ResponseReplayed(_logger, stored.Status, storeKey);
-        if (stored.Body.Length > 0)
+        if (stored.Status is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified)
         {
-            await response.Body.WriteAsync(stored.Body, context.RequestAborted).ConfigureAwait(false);
+            // These never carry a body; the server would refuse one.
+            return;
         }
+
+        response.ContentLength = body.Length;
+        if (body.Length > 0)
+        {
+            await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Replays a stored compressed body decoded when this retry does not accept its coding; <see langword="true"/> when
+    /// the body was decoded and the coding must not be replayed.
+    /// </summary>
+    private bool Negotiate(HttpContext context, StringValues coding, ref ReadOnlyMemory<byte> body)
+    {
+        if (coding.Count != 1 || string.IsNullOrEmpty(coding[0]) || ContentCoding.IsAccepted(context.Request.Headers.AcceptEncoding, coding[0]!))
+        {
+            return false;
+        }
+
+        if (!ContentCoding.TryDecode(coding[0]!, body, _options.MaxResponseBodySize, out var decoded))
+        {
+            return false;
+        }
+
+        body = decoded;
+        return true;
     }
 }

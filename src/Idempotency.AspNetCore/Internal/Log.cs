@@ -34,4 +34,10 @@ internal static partial class Log
 
     [LoggerMessage(110, LogLevel.Debug, "Replayed the stored {StatusCode} response for {StoreKey}", EventName = "ResponseReplayed")]
     public static partial void ResponseReplayed(ILogger logger, int statusCode, string storeKey);
+
+    [LoggerMessage(112, LogLevel.Warning, "Response {StatusCode} for {StoreKey} is not stored, its headers cannot be replayed: {Reason}", EventName = "ResponseHeadersUnstorable")]
+    public static partial void ResponseHeadersUnstorable(ILogger logger, int statusCode, string storeKey, string reason);
+
+    [LoggerMessage(111, LogLevel.Warning, "Endpoint {Endpoint} asks for idempotency but answers only safe methods (GET, HEAD, OPTIONS, TRACE), which are never made idempotent", EventName = "SafeMethodEndpoint")]
+    public static partial void SafeMethodEndpoint(ILogger logger, string endpoint);
 }

@@ -16,7 +16,7 @@ namespace Idempotency.AspNetCore;
 /// </summary>
 internal static class RequestFingerprint
 {
-    private const int ReadChunk = 16 * 1024;
+    private const int InitialBuffer = 4 * 1024;
     private const int StackLimit = 256;
 
     // The value changes whenever the encoding below does; nothing stored depends on a previous version.
@@ -159,44 +159,67 @@ internal static class RequestFingerprint
     /// <summary>
     /// Reads the whole body into a pooled buffer (the caller returns it). No <c>EnableBuffering</c>: the endpoint
     /// reads this buffer, not a second copy. The length is -1 when the body is larger than the limit.
+    /// The buffer starts small and grows only as bytes arrive, whatever <c>Content-Length</c> declares, so memory per
+    /// request is bounded by what the client actually sent (at most twice it), not by what it claims it will send.
     /// </summary>
     private static async ValueTask<(byte[] Buffer, int Length)> ReadBodyAsync(HttpRequest request, IdempotencyMiddlewareOptions options, CancellationToken cancellationToken)
     {
         var stream = request.Body;
-        var limit = options.MaxRequestBodySize;
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(256, request.ContentLength ?? ReadChunk));
+        var limit = (int)options.MaxRequestBodySize;
+        var declared = request.ContentLength;
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(declared ?? InitialBuffer, 1, InitialBuffer));
         var total = 0;
         try
         {
             while (true)
             {
+                if (total == declared)
+                {
+                    // The server never reads past a declared length (checked against the limit already): no probe read.
+                    return (buffer, total);
+                }
+
+                if (total == limit)
+                {
+                    // Full at exactly the limit: one more byte decides, read into a tiny probe, not a buffer twice the limit.
+                    return (buffer, await ProbeEndAsync(stream, cancellationToken).ConfigureAwait(false) ? total : -1);
+                }
+
                 if (total == buffer.Length)
                 {
-                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit + 1));
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit));
                     buffer.AsSpan(0, total).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;
                 }
 
-                var read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
+                var read = await stream.ReadAsync(buffer.AsMemory(total, Math.Min(buffer.Length, limit) - total), cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
-                    break;
+                    return (buffer, total);
                 }
 
                 total += read;
-                if (total > limit)
-                {
-                    return (buffer, -1);
-                }
             }
-
-            return (buffer, total);
         }
         catch
         {
             ArrayPool<byte>.Shared.Return(buffer);
             throw;
+        }
+    }
+
+    /// <summary>Whether the stream has ended (the body stopped at the limit) rather than holding another byte.</summary>
+    private static async ValueTask<bool> ProbeEndAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var probe = ArrayPool<byte>.Shared.Rent(1);
+        try
+        {
+            return await stream.ReadAsync(probe.AsMemory(0, 1), cancellationToken).ConfigureAwait(false) == 0;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(probe);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
 
 namespace Idempotency.AspNetCore;
 
@@ -48,15 +49,25 @@ internal sealed class ResponseHeaderFilter
 
     public bool IsAllowed(string name) => _allowed.Contains(name);
 
-    public List<KeyValuePair<string, StringValues>> Select(IHeaderDictionary headers)
+    /// <summary>
+    /// The allowed headers to store. <paramref name="contentEncoding"/>, when known, is the coding the handler produced
+    /// and replaces whatever middleware outside this one set: the stored body is the handler's, so a coding added
+    /// afterwards (response compression) must never be replayed with it.
+    /// </summary>
+    public List<KeyValuePair<string, StringValues>> Select(IHeaderDictionary headers, StringValues? contentEncoding)
     {
         var selected = new List<KeyValuePair<string, StringValues>>(4);
         foreach (var header in headers)
         {
-            if (_allowed.Contains(header.Key))
+            if (_allowed.Contains(header.Key) && (contentEncoding is null || !string.Equals(header.Key, HeaderNames.ContentEncoding, StringComparison.OrdinalIgnoreCase)))
             {
                 selected.Add(header);
             }
+        }
+
+        if (contentEncoding is { Count: > 0 } coding && _allowed.Contains(HeaderNames.ContentEncoding))
+        {
+            selected.Add(new(HeaderNames.ContentEncoding, coding));
         }
 
         return selected;

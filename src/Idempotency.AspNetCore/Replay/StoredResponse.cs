@@ -26,8 +26,43 @@ internal static class StoredResponse
 
     private const int MaxHeaders = 1000;
 
+    /// <summary>
+    /// Why these headers cannot be stored, or <see langword="null"/>: more headers or values than a record may hold (the
+    /// reader would refuse them), or a control character in a value (the server refuses to send it, so every replay
+    /// would fail as the original did). Checked before storing, so no record is written that cannot be replayed.
+    /// </summary>
+    public static string? CheckHeaders(List<KeyValuePair<string, StringValues>> headers)
+    {
+        if (headers.Count > MaxHeaders)
+        {
+            return $"it has more than {MaxHeaders} headers.";
+        }
+
+        foreach (var (name, values) in headers)
+        {
+            if (values.Count > MaxHeaders)
+            {
+                return $"its {name} header has more than {MaxHeaders} values.";
+            }
+
+            foreach (var value in values)
+            {
+                if (HasControlCharacter(value))
+                {
+                    return $"its {name} header holds a control character.";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    // Tab is the one control character a header value may hold.
+    private static bool HasControlCharacter(string? value) =>
+        value is not null && (value.AsSpan().ContainsAnyInRange('\0', '\b') || value.AsSpan().ContainsAnyInRange('\n', '\u001f') || value.Contains('\u007f', StringComparison.Ordinal));
+
     /// <summary>Completes a recording that holds <see cref="BodyOffset"/> reserved bytes and the body.</summary>
-    public static void FinishResponse(PooledBuffer recording, int status, IEnumerable<KeyValuePair<string, StringValues>> headers)
+    public static void FinishResponse(PooledBuffer recording, int status, List<KeyValuePair<string, StringValues>> headers)
     {
         var bodyLength = recording.Length - BodyOffset;
         var prefix = recording.WrittenSpan;
@@ -37,9 +72,8 @@ internal static class StoredResponse
 
         BinaryPrimitives.WriteUInt16LittleEndian(recording.GetSpan(2), (ushort)status);
         recording.Advance(2);
-        var list = headers as ICollection<KeyValuePair<string, StringValues>> ?? headers.ToList();
-        WriteCount(recording, list.Count);
-        foreach (var (name, values) in list)
+        WriteCount(recording, headers.Count);
+        foreach (var (name, values) in headers)
         {
             WriteString(recording, name);
             WriteCount(recording, values.Count);

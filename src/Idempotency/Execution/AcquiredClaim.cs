@@ -49,6 +49,12 @@ internal sealed partial class AcquiredClaim
             return WriteNotStoredAsync("the result could not be serialized.", cancellationToken);
         }
 
+        if (buffer.BodyLength > _context.Options.MaxResultSize)
+        {
+            buffer.Dispose();
+            return WriteNotStoredAsync(TooLarge(buffer.BodyLength), cancellationToken);
+        }
+
         return WriteCompletionAsync(PayloadKind.Value, buffer.Encode(_context.Options.CompressionThreshold), buffer, cancellationToken);
     }
 
@@ -56,6 +62,11 @@ internal sealed partial class AcquiredClaim
     public ValueTask<IdempotencyCompletion> CompleteAsync(PayloadKind kind, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         BeginEnding();
+        if (body.Length > _context.Options.MaxResultSize)
+        {
+            return WriteNotStoredAsync(TooLarge(body.Length), cancellationToken);
+        }
+
         return WriteCompletionAsync(kind, Payload.Encode(kind, body.Span, _context.Options.CompressionThreshold), pooled: null, cancellationToken);
     }
 
@@ -71,6 +82,9 @@ internal sealed partial class AcquiredClaim
         Log.ResultNotStored(_context.Logger, _plan.Name, StoreKey, reason);
         return WriteCompletionAsync(PayloadKind.NotStored, Payload.Encode(PayloadKind.NotStored, Encoding.UTF8.GetBytes(reason), _context.Options.CompressionThreshold), pooled: null, cancellationToken);
     }
+
+    private string TooLarge(int length) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the result ({length} bytes) is larger than the {_context.Options.MaxResultSize}-byte MaxResultSize.");
 
     private void BeginEnding()
     {

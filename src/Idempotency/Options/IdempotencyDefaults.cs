@@ -9,6 +9,8 @@ internal static class IdempotencyDefaults
     public const int MaxKeyLength = 255;
     public const int MaxNameLength = 100;
     public const int CompressionThreshold = 4096;
+    public const int MaxResultSize = 16 * 1024 * 1024;
+    public const int MaxResultSizeLimit = 1024 * 1024 * 1024;
     public const int LocalCacheMaxEntries = 0;
 
     // The in-memory store's bound. At the ~1.3 KB of heap a small record was measured to cost (samples/OrdersApi),

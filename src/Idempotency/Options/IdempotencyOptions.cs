@@ -40,6 +40,14 @@ public sealed class IdempotencyOptions
     /// <value>The default value is 4096 bytes.</value>
     public int CompressionThreshold { get; set; } = IdempotencyDefaults.CompressionThreshold;
 
+    /// <summary>
+    /// Gets or sets the largest result kept, in serialized bytes (before compression). A larger result is not stored: its
+    /// retries get <see cref="IdempotencyClaimStatus.ResultNotStored"/>. A stored record that claims to decompress to more
+    /// is treated as corrupt, so a hostile record cannot make each replay allocate without bound.
+    /// </summary>
+    /// <value>The default value is 16 MiB.</value>
+    public int MaxResultSize { get; set; } = IdempotencyDefaults.MaxResultSize;
+
     /// <summary>Gets or sets the JSON options of the default serializer; set a <c>JsonSerializerContext</c> as resolver for trimming and AOT.</summary>
     /// <value>The default value is <see langword="null"/>: web defaults with reflection-based metadata.</value>
     public JsonSerializerOptions? JsonSerializerOptions { get; set; }

@@ -25,6 +25,11 @@ internal static class IdempotencyOptionsValidator
             yield return $"{nameof(options.CompressionThreshold)} and {nameof(options.LocalCacheMaxEntries)} must not be negative.";
         }
 
+        if (options.MaxResultSize is < 1 or > IdempotencyDefaults.MaxResultSizeLimit)
+        {
+            yield return $"{nameof(options.MaxResultSize)} must be between 1 and {IdempotencyDefaults.MaxResultSizeLimit} bytes.";
+        }
+
         foreach (var (operation, ttl) in options.OperationTtls)
         {
             // Keyed by the request's name (an operation, or an HTTP route pattern), which never enters the store key.

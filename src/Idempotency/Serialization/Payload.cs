@@ -44,7 +44,7 @@ internal static class Payload
     }
 
     /// <summary>Reads the kind and body; throws <see cref="IdempotencyRecordCorruptException"/> for anything it does not understand.</summary>
-    public static (PayloadKind Kind, ReadOnlyMemory<byte> Body) Decode(string storeKey, ReadOnlyMemory<byte> payload)
+    public static (PayloadKind Kind, ReadOnlyMemory<byte> Body) Decode(string storeKey, ReadOnlyMemory<byte> payload, int maxBodyLength)
     {
         var span = payload.Span;
         if (span.Length < HeaderLength)
@@ -74,8 +74,14 @@ internal static class Payload
         }
 
         var length = BinaryPrimitives.ReadInt32LittleEndian(span[HeaderLength..]);
-        var body = length is >= 0 and <= 256 * 1024 * 1024 ? new byte[length] : null;
-        if (body is null || !BrotliDecoder.TryDecompress(span[(HeaderLength + 4)..], body, out var written) || written != length)
+        if (length < 0 || length > maxBodyLength)
+        {
+            // Checked before allocating: the stated length is the record's word, and a hostile record could claim any.
+            throw new IdempotencyRecordCorruptException(storeKey, $"the compressed payload claims {length} bytes, more than the {maxBodyLength}-byte MaxResultSize.");
+        }
+
+        var body = new byte[length];
+        if (!BrotliDecoder.TryDecompress(span[(HeaderLength + 4)..], body, out var written) || written != length)
         {
             throw new IdempotencyRecordCorruptException(storeKey, "the compressed payload does not decompress to its stated length.");
         }

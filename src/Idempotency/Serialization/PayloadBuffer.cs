@@ -32,6 +32,9 @@ internal sealed class PayloadBuffer : IBufferWriter<byte>, IDisposable
         return _buffer.AsMemory(0, _written);
     }
 
+    /// <summary>Gets how many body bytes were written (after the header).</summary>
+    public int BodyLength => _written - Payload.HeaderLength;
+
     public void Advance(int count) => _written += count;
 
     public Memory<byte> GetMemory(int sizeHint = 0)
