@@ -33,9 +33,18 @@ public sealed class RejectionTelemetryTests : IAsyncLifetime
             (app, runs) =>
             {
                 app.MapPost("/telemetry/{tenant}", (string tenant) => Results.Text(runs.Ran("orders").ToString(System.Globalization.CultureInfo.InvariantCulture))).RequireIdempotency();
+                app.MapPost("/large", () =>
+                {
+                    runs.Ran("large");
+                    return Results.Text(new string('x', 200));
+                }).RequireIdempotency();
                 app.MapPost("/short", () => Results.Text(runs.Ran("short").ToString(System.Globalization.CultureInfo.InvariantCulture))).RequireIdempotency();
             },
-            http: o => o.MaxRequestBodySize = 64,
+            http: o =>
+            {
+                o.MaxRequestBodySize = 64;
+                o.MaxResponseBodySize = 100;
+            },
             core: o =>
             {
                 o.DefaultPolicy.StoreUnavailableRetryAfter = TimeSpan.FromSeconds(5);
@@ -92,6 +101,21 @@ public sealed class RejectionTelemetryTests : IAsyncLifetime
         {
             Assert.Equal("5", answer.Header("Retry-After")); // the policy's StoreUnavailableRetryAfter, not a fixed 1 s
         }
+    }
+
+    // Found by review: a 424 for a response that was not stored was counted and logged as "replayed".
+    [Fact]
+    public async Task ResponseNotStored_IsCountedAsResultNotStoredNotReplayed()
+    {
+        var key = Requests.NewKey();
+        await _app.SendAsync(Requests.Post("/large", key));
+
+        var retry = await _app.SendAsync(Requests.Post("/large", key));
+
+        Assert.Equal(HttpStatusCode.FailedDependency, retry.Status);
+        var outcomes = _requests.GetMeasurementSnapshot().Where(m => Equals(m.Tags[IdempotencyTelemetry.OperationTag], "/large")).Select(m => (string?)m.Tags[IdempotencyTelemetry.OutcomeTag]).ToList();
+        Assert.Equal(["executed_not_stored", "result_not_stored"], outcomes);
+        Assert.Equal(1, _app.Runs["large"]);
     }
 
     [Fact]
