@@ -165,7 +165,7 @@ public sealed class IdempotencyClaim : IAsyncDisposable
     public IdempotencyException? CreateException() => Status switch
     {
         IdempotencyClaimStatus.InProgress => new IdempotencyRequestInProgressException(_plan.StoreKey!, RetryAfter, LeaseExpiresAt!.Value),
-        IdempotencyClaimStatus.KeyReused => new IdempotencyKeyReusedException(_plan.StoreKey!),
+        IdempotencyClaimStatus.KeyReused => new IdempotencyKeyReusedException(_plan.StoreKey!, _plan.Name),
         IdempotencyClaimStatus.PreviouslyFailed => new IdempotencyPreviouslyFailedException(_plan.StoreKey!, ErrorType!, ErrorMessage!, ExpiresAt!.Value),
         IdempotencyClaimStatus.ResultNotStored => new IdempotencyResultNotStoredException(_plan.StoreKey!, Reason!, ExpiresAt!.Value),
         IdempotencyClaimStatus.KeyMissing => new IdempotencyKeyMissingException(_plan.Operation),

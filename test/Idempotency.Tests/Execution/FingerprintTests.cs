@@ -17,6 +17,8 @@ public sealed class FingerprintTests
 
         Assert.Equal(1, runs);
         Assert.Equal(harness.StoreKey("orders", "k1"), ex.StoreKey);
+        Assert.Equal("orders", ex.Operation); // found by a user: the error did not say which operation the key was reused on
+        Assert.Contains("'orders'", ex.Message, StringComparison.Ordinal);
         var record = await harness.ReadAsync("orders", "k1");
         Assert.Equal(IdempotencyRecordStatus.Completed, record!.Status);
         Assert.Equal("fp-a", record.Fingerprint);

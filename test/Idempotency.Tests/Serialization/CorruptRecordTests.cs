@@ -98,7 +98,7 @@ public sealed class CorruptRecordTests
         Assert.Equal(2, result.Value);
     }
 
-    private static async Task WriteCompletedAsync(EngineHarness harness, string storeKey, byte[] payload)
+    internal static async Task WriteCompletedAsync(EngineHarness harness, string storeKey, byte[] payload)
     {
         var now = harness.Clock.GetUtcNow();
         var claim = await harness.Memory.ClaimAsync(new IdempotencyClaimRequest(storeKey, "foreign-writer", string.Empty, now, TimeSpan.FromMinutes(1), TimeSpan.FromHours(1)), CancellationToken.None);
