@@ -71,6 +71,37 @@ public sealed class IdempotencyOptions
         return this;
     }
 
+    /// <summary>
+    /// Gets how long a record of a request with this name and policy is kept: its <see cref="OperationTtls"/> entry, else
+    /// the policy's <see cref="IdempotencyPolicy.Ttl"/>. Integrations use it to check TTLs against a redelivery horizon.
+    /// </summary>
+    /// <param name="name">The request's name (an operation, an event type, an HTTP route pattern).</param>
+    /// <param name="policyName">The policy, or <see langword="null"/> for <see cref="DefaultPolicy"/>.</param>
+    /// <returns>The TTL.</returns>
+    /// <exception cref="ArgumentException">No policy has that name.</exception>
+    public TimeSpan GetTtl(string name, string? policyName = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (OperationTtls.TryGetValue(name, out var ttl))
+        {
+            return ttl;
+        }
+
+        if (policyName is null)
+        {
+            return DefaultPolicy.Ttl;
+        }
+
+        if (!_policies.TryGetValue(policyName, out var configure))
+        {
+            throw new ArgumentException($"No idempotency policy is named '{policyName}'.", nameof(policyName));
+        }
+
+        var policy = DefaultPolicy.Clone();
+        configure(policy);
+        return policy.Ttl;
+    }
+
     internal IReadOnlyDictionary<string, IdempotencyPolicy> BuildPolicies()
     {
         var policies = new Dictionary<string, IdempotencyPolicy>(StringComparer.Ordinal);
