@@ -27,3 +27,6 @@ fi
 
 dotnet build Idempotency.slnx -c Release -warnaserror
 dotnet test Idempotency.slnx -c Release --no-build --logger "console;verbosity=normal" "$@"
+
+# The worker sample checks itself (exit code 1 unless every handler ran once per event), crash recovery included.
+dotnet run --project samples/EventsWorker -c Release --no-build -- --events 300 --crash
