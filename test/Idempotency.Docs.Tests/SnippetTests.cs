@@ -38,7 +38,7 @@ public sealed class SnippetTests
                     if (update)
                     {
                         lines.RemoveRange(block.Start, block.Lines.Count);
-                        lines.InsertRange(block.Start, region.Lines);
+                        lines.InsertRange(block.Start, region.Lines.Select(line => line.Length == 0 ? line : block.Indent + line));
                         changed = true;
                     }
                     else

@@ -8,16 +8,22 @@ namespace Idempotency.Docs.Tests;
 /// <param name="Snippet">The name in <c>&lt;!-- snippet: name --&gt;</c> on the line before the fence, or <see langword="null"/>.</param>
 /// <param name="Start">The index of the block's first line in the file.</param>
 /// <param name="Lines">The lines between the fences.</param>
-internal sealed record MarkdownBlock(string File, int Line, string? Snippet, int Start, IReadOnlyList<string> Lines);
+/// <param name="Indent">The opening fence's indentation (a block inside a list item), which its lines share.</param>
+internal sealed record MarkdownBlock(string File, int Line, string? Snippet, int Start, IReadOnlyList<string> Lines, string Indent);
 
 internal static partial class MarkdownBlocks
 {
-    /// <summary>The Markdown files whose C# blocks must be snippets.</summary>
-    /// <remarks>docs/stores/ is left out for now (being edited elsewhere); its blocks are not checked yet.</remarks>
+    /// <summary>The Markdown files whose C# blocks must be snippets: the README, docs/ and the packages' READMEs.</summary>
+    /// <remarks>
+    /// Not yet checked (being edited elsewhere): docs/stores/ and the READMEs of the Redis and PostgreSQL packages.
+    /// </remarks>
     public static IEnumerable<string> DocumentationFiles(string root) =>
         new[] { Path.Combine(root, "README.md") }
             .Concat(Repository.Files(root, "docs", "*.md"))
-            .Where(path => !Repository.Relative(root, path).StartsWith("docs/stores/", StringComparison.Ordinal));
+            .Concat(Repository.Files(root, "src", "README.md"))
+            .Where(path => !NotYetChecked.Any(folder => Repository.Relative(root, path).StartsWith(folder, StringComparison.Ordinal)));
+
+    private static readonly string[] NotYetChecked = ["docs/stores/", "src/Idempotency.StackExchangeRedis/", "src/Idempotency.Npgsql/"];
 
     public static IEnumerable<MarkdownBlock> Read(string[] lines, string file)
     {
@@ -44,7 +50,8 @@ internal static partial class MarkdownBlocks
                 }
 
                 var marker = before >= 0 ? Marker().Match(lines[before]) : Match.Empty;
-                yield return new MarkdownBlock(file, i + 1, marker.Success ? marker.Groups[1].Value : null, i + 1, lines[(i + 1)..end]);
+                var indent = lines[i][..(lines[i].Length - lines[i].TrimStart().Length)];
+                yield return new MarkdownBlock(file, i + 1, marker.Success ? marker.Groups[1].Value : null, i + 1, lines[(i + 1)..end], indent);
             }
 
             i = end;
