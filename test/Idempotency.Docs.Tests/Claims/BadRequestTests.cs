@@ -17,50 +17,41 @@ public sealed class BadRequestTests
     private const string Malformed = "{\"item\":";
     private const string Valid = "{\"item\":\"book\",\"quantity\":1}";
 
+    /// <summary>Stored: the retry gets the 400 again, replayed, and the corrected body under the same key gets 422.</summary>
+    private static readonly (HttpStatusCode, HttpStatusCode, bool, HttpStatusCode) Stored =
+        (HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, true, HttpStatusCode.UnprocessableEntity);
+
     [Fact]
     public async Task BindingFailure_InDevelopment_IsThrownAndReleasesTheKey()
     {
-        await using var app = await StartMinimalApiAsync("Development");
-        var client = app.GetTestClient();
-
         // ThrowOnBadRequest is on in Development: the developer exception page answers 400 after the key was released.
-        Assert.Equal(HttpStatusCode.BadRequest, await StatusAsync(client, Malformed));
-        using var retry = await client.SendAsync(TestApp.Post("/orders", "k-1", Malformed));
-        Assert.False(retry.Headers.Contains("Idempotent-Replayed"));
-        Assert.Equal(HttpStatusCode.Created, await StatusAsync(client, Valid));
+        await using var app = await StartMinimalApiAsync("Development");
+
+        Assert.Equal(Released(HttpStatusCode.BadRequest), await SendBadThenCorrectedAsync(app));
     }
 
     [Fact]
     public async Task BindingFailure_InDevelopmentWithExceptionHandler_Is500AndReleasesTheKey()
     {
         await using var app = await StartMinimalApiAsync("Development", builder => builder.Services.AddProblemDetails(), app => app.UseExceptionHandler());
-        var client = app.GetTestClient();
 
-        Assert.Equal(HttpStatusCode.InternalServerError, await StatusAsync(client, Malformed));
-        Assert.Equal(HttpStatusCode.Created, await StatusAsync(client, Valid));
+        Assert.Equal(Released(HttpStatusCode.InternalServerError), await SendBadThenCorrectedAsync(app));
     }
 
     [Fact]
     public async Task BindingFailure_OutsideDevelopment_IsAnsweredStoredAndReplayed()
     {
         await using var app = await StartMinimalApiAsync("Production");
-        var client = app.GetTestClient();
 
-        Assert.Equal(HttpStatusCode.BadRequest, await StatusAsync(client, Malformed));
-        using var retry = await client.SendAsync(TestApp.Post("/orders", "k-1", Malformed));
-        Assert.Equal(HttpStatusCode.BadRequest, retry.StatusCode);
-        Assert.True(retry.Headers.Contains("Idempotent-Replayed"));
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, await StatusAsync(client, Valid));
+        Assert.Equal(Stored, await SendBadThenCorrectedAsync(app));
     }
 
     [Fact]
     public async Task BindingFailure_ThrownEverywhere_ReleasesTheKeyAndAnswers400()
     {
         await using var app = await StartMinimalApiAsync("Production", BadRequests.ThrowOnBadRequest, BadRequests.AnswerBadRequests);
-        var client = app.GetTestClient();
 
-        Assert.Equal(HttpStatusCode.BadRequest, await StatusAsync(client, Malformed));
-        Assert.Equal(HttpStatusCode.Created, await StatusAsync(client, Valid));
+        Assert.Equal(Released(HttpStatusCode.BadRequest), await SendBadThenCorrectedAsync(app));
     }
 
     [Fact]
@@ -68,10 +59,8 @@ public sealed class BadRequestTests
     {
         await using var app = await StartMinimalApiAsync("Production", builder =>
             builder.Services.AddIdempotency().AddIdempotencyMiddleware(options => options.StoreOnlySuccessfulResponses = true));
-        var client = app.GetTestClient();
 
-        Assert.Equal(HttpStatusCode.BadRequest, await StatusAsync(client, Malformed));
-        Assert.Equal(HttpStatusCode.Created, await StatusAsync(client, Valid));
+        Assert.Equal(Released(HttpStatusCode.BadRequest), await SendBadThenCorrectedAsync(app));
     }
 
     [Fact]
@@ -84,12 +73,8 @@ public sealed class BadRequestTests
                 ? Results.Created("/orders/1", input)
                 : Results.ValidationProblem(new Dictionary<string, string[]> { ["quantity"] = ["must be positive"] })).RequireIdempotency();
         });
-        var client = app.GetTestClient();
 
-        Assert.Equal(HttpStatusCode.BadRequest, await StatusAsync(client, "{\"item\":\"book\",\"quantity\":0}"));
-        using var retry = await client.SendAsync(TestApp.Post("/orders", "k-1", "{\"item\":\"book\",\"quantity\":0}"));
-        Assert.True(retry.Headers.Contains("Idempotent-Replayed"));
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, await StatusAsync(client, Valid));
+        Assert.Equal(Stored, await SendBadThenCorrectedAsync(app, bad: "{\"item\":\"book\",\"quantity\":0}"));
     }
 
     [Fact]
@@ -105,12 +90,21 @@ public sealed class BadRequestTests
             app.UseIdempotency();
             app.MapControllers();
         });
-        var client = app.GetTestClient();
 
-        Assert.Equal(HttpStatusCode.BadRequest, await StatusAsync(client, Malformed));
-        using var retry = await client.SendAsync(TestApp.Post("/orders", "k-1", Malformed));
-        Assert.True(retry.Headers.Contains("Idempotent-Replayed"));
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, await StatusAsync(client, Valid));
+        Assert.Equal(Stored, await SendBadThenCorrectedAsync(app));
+    }
+
+    /// <summary>Released: the retry runs again (no replay), and the corrected body under the same key is created.</summary>
+    private static (HttpStatusCode First, HttpStatusCode Retry, bool Replayed, HttpStatusCode Corrected) Released(HttpStatusCode status) =>
+        (status, status, false, HttpStatusCode.Created);
+
+    private static async Task<(HttpStatusCode First, HttpStatusCode Retry, bool Replayed, HttpStatusCode Corrected)> SendBadThenCorrectedAsync(WebApplication app, string bad = Malformed)
+    {
+        var client = app.GetTestClient();
+        using var first = await client.SendAsync(TestApp.Post("/orders", "k-1", bad));
+        using var retry = await client.SendAsync(TestApp.Post("/orders", "k-1", bad));
+        using var corrected = await client.SendAsync(TestApp.Post("/orders", "k-1", Valid));
+        return (first.StatusCode, retry.StatusCode, retry.Headers.Contains("Idempotent-Replayed"), corrected.StatusCode);
     }
 
     private static Task<WebApplication> StartMinimalApiAsync(string environment, Action<WebApplicationBuilder>? configure = null, Action<WebApplication>? before = null) =>
@@ -120,12 +114,6 @@ public sealed class BadRequestTests
             app.UseIdempotency();
             app.MapPost("/orders", (OrderInput input) => Results.Created("/orders/1", input)).RequireIdempotency();
         });
-
-    private static async Task<HttpStatusCode> StatusAsync(HttpClient client, string json)
-    {
-        using var response = await client.SendAsync(TestApp.Post("/orders", "k-1", json));
-        return response.StatusCode;
-    }
 
     private sealed class OneController(Type controller) : IApplicationFeatureProvider<ControllerFeature>
     {
