@@ -1,10 +1,13 @@
+#region snippet: getting-started-demo-bearer
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+#endregion
 
 namespace OrdersApi;
 
+#region snippet: getting-started-demo-bearer
 /// <summary>
 /// Demo authentication only: <c>Authorization: Bearer alice</c> makes the caller the principal <c>alice</c>; no header
 /// is anonymous. Idempotency keys are scoped per principal, so alice and bob never share a key.
@@ -32,3 +35,4 @@ internal sealed class DemoBearerHandler(IOptionsMonitor<AuthenticationSchemeOpti
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 }
+#endregion

@@ -1,6 +1,7 @@
 using Idempotency.AspNetCore;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 
-namespace Microsoft.AspNetCore.Cors.Infrastructure;
+namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>CORS settings browsers need to use idempotent endpoints.</summary>
 public static class IdempotencyCorsPolicyBuilderExtensions

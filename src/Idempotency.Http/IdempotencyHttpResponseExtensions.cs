@@ -1,4 +1,4 @@
-namespace Idempotency.Http;
+namespace System.Net.Http;
 
 /// <summary>Reads what the idempotency handler did to a request and what the server answered.</summary>
 public static class IdempotencyHttpResponseExtensions

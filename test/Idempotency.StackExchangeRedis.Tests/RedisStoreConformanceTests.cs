@@ -2,6 +2,7 @@ using Idempotency.Testing;
 
 namespace Idempotency.StackExchangeRedis.Tests;
 
+#region snippet: conformance-redis
 /// <summary>The store contract, against a real redis-server.</summary>
 [Collection(RedisCollection.Name)]
 public sealed class RedisStoreConformanceTests(RedisFixture redis) : IdempotencyStoreConformanceTests
@@ -9,3 +10,4 @@ public sealed class RedisStoreConformanceTests(RedisFixture redis) : Idempotency
     protected override ValueTask<IIdempotencyStore> CreateStoreAsync() =>
         ValueTask.FromResult<IIdempotencyStore>(new RedisIdempotencyStore(redis.Multiplexer, new RedisStoreOptions { InstanceName = "conformance:" }));
 }
+#endregion
