@@ -15,13 +15,13 @@ public static class IdempotencyHttpResponseExtensions
         return response.Headers.TryGetValues(header, out var values) && values.Any(static v => string.Equals(v.Trim(), "true", StringComparison.OrdinalIgnoreCase));
     }
 
-    /// <summary>Returns the idempotency key the request was sent with, if any.</summary>
+    /// <summary>Returns the idempotency key the request was sent with, if any: unquoted when it was sent as a Structured Field string (<c>"abc"</c> names the key <c>abc</c>).</summary>
     /// <param name="request">The request.</param>
     /// <param name="headerName">The key header.</param>
     /// <returns>The key, or <see langword="null"/>.</returns>
     public static string? GetIdempotencyKey(this HttpRequestMessage request, string headerName = "Idempotency-Key")
     {
         ArgumentNullException.ThrowIfNull(request);
-        return request.Headers.TryGetValues(headerName, out var values) ? values.FirstOrDefault() : null;
+        return request.Headers.TryGetValues(headerName, out var values) && values.FirstOrDefault() is { } value ? Idempotency.Http.StructuredKey.Unquote(value) : null;
     }
 }

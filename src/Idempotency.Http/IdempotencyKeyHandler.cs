@@ -39,6 +39,6 @@ internal sealed class IdempotencyKeyHandler(IdempotencyKeyHandlerOptions options
             throw new InvalidOperationException("IdempotencyKeyHandlerOptions.KeyGenerator returned a null or empty key.");
         }
 
-        request.Headers.TryAddWithoutValidation(options.HeaderName, key);
+        request.Headers.TryAddWithoutValidation(options.HeaderName, StructuredKey.Quote(key));
     }
 }

@@ -38,7 +38,7 @@ public sealed class KeyAttachmentTests : IAsyncLifetime
 
         var seen = _server.Log.Requests.Where(r => r.PathAndQuery.StartsWith("/orders", StringComparison.Ordinal)).ToList();
         Assert.Equal(["POST", "PATCH", "POST", "PATCH", "POST", "PATCH"], seen.Select(r => r.Method));
-        var keys = seen.Select(r => Assert.Single(r.Values(Requests.KeyHeader))).ToList();
+        var keys = seen.Select(r => Assert.Single(r.Keys(Requests.KeyHeader))).ToList();
         Assert.All(keys, key => Assert.Matches(Requests.UuidV4(), key));
         Assert.Equal(6, keys.Distinct().Count());
         Assert.Equal<string?>(keys, sent);
@@ -68,9 +68,9 @@ public sealed class KeyAttachmentTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("client-chosen-key-1")]
-    [InlineData("\"quoted-structured-field\"")]
-    public async Task SendAsync_CallerSuppliedKey_IsSentUnchangedAndAlone(string key)
+    [InlineData("client-chosen-key-1", "client-chosen-key-1")]
+    [InlineData("\"quoted-structured-field\"", "quoted-structured-field")]
+    public async Task SendAsync_CallerSuppliedKey_IsSentUnchangedAndAlone(string key, string named)
     {
         using var request = Requests.Post("/orders", key);
 
@@ -79,7 +79,33 @@ public sealed class KeyAttachmentTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var seen = Assert.Single(_server.Log.To("/orders"));
         Assert.Equal([key], seen.Values(Requests.KeyHeader));
-        Assert.Equal(key, request.GetIdempotencyKey());
+        Assert.Equal(named, request.GetIdempotencyKey());
+    }
+
+    // Found by trying the client against a strict server: generated keys went out bare, while the Idempotency-Key draft
+    // makes the value a Structured Field string; strict servers reject a bare value. Keys are now quoted and escaped.
+    [Theory]
+    [InlineData("plain-key", "\"plain-key\"")]
+    [InlineData("a\"b\\c", "\"a\\\"b\\\\c\"")]
+    public async Task SendAsync_GeneratedKey_IsSentAsAStructuredFieldString(string generated, string onTheWire)
+    {
+        using var host = ClientHost.Create(_server, builder => builder.AddIdempotencyKeys(options => options.KeyGenerator = () => generated));
+
+        using var response = await host.Client.PostAsync("/orders", Requests.Order());
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal([onTheWire], Assert.Single(_server.Log.To("/orders")).Values(Requests.KeyHeader));
+        Assert.Equal(generated, response.RequestMessage!.GetIdempotencyKey());
+    }
+
+    [Fact]
+    public async Task SendAsync_GeneratedKeyOutsidePrintableAscii_IsRefusedNotSent()
+    {
+        using var host = ClientHost.Create(_server, builder => builder.AddIdempotencyKeys(options => options.KeyGenerator = () => "schlüssel"));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => host.Client.PostAsync("/orders", Requests.Order()));
+
+        Assert.Empty(_server.Log.To("/orders"));
     }
 
     [Fact]
@@ -104,7 +130,7 @@ public sealed class KeyAttachmentTests : IAsyncLifetime
         using var response = await Task.Run(() => host.Client.Send(request));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var key = Assert.Single(Assert.Single(server.Log.To("/orders")).Values(Requests.KeyHeader));
+        var key = Assert.Single(Assert.Single(server.Log.To("/orders")).Keys(Requests.KeyHeader));
         Assert.Matches(Requests.UuidV4(), key);
         Assert.Equal(key, request.GetIdempotencyKey());
     }

@@ -34,7 +34,7 @@ public sealed class ResilienceHandlerTests : IAsyncLifetime
         Assert.True(response.IsReplayed());
         var key = response.RequestMessage!.GetIdempotencyKey();
         Assert.Equal(3, _attempts.All.Count);
-        Assert.All(_server.Log.To("/orders"), request => Assert.Equal([key!], request.Values(Requests.KeyHeader)));
+        Assert.All(_server.Log.To("/orders"), request => Assert.Equal([key!], request.Keys(Requests.KeyHeader)));
         Assert.Equal((1, 0), await _server.GetRunsAsync());
     }
 
@@ -52,7 +52,7 @@ public sealed class ResilienceHandlerTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var seen = _server.Log.To("/orders");
         Assert.True(seen.Count >= 2, $"expected a hedged attempt, saw {seen.Count} request(s)");
-        var key = Assert.Single(seen.Select(r => Assert.Single(r.Values(Requests.KeyHeader))).Distinct());
+        var key = Assert.Single(seen.Select(r => Assert.Single(r.Keys(Requests.KeyHeader))).Distinct());
         Assert.Equal(key, response.RequestMessage!.GetIdempotencyKey());
         Assert.Equal((1, 0), await _server.GetRunsAsync());
     }
@@ -69,7 +69,7 @@ public sealed class ResilienceHandlerTests : IAsyncLifetime
 
         using var response = await host.Client.PostAsync("/orders?delayMs=2000", Requests.Order());
 
-        var keys = _server.Log.To("/orders").Select(r => Assert.Single(r.Values(Requests.KeyHeader))).ToList();
+        var keys = _server.Log.To("/orders").Select(r => Assert.Single(r.Keys(Requests.KeyHeader))).ToList();
         Assert.True(keys.Count >= 2, $"expected a hedged attempt, saw {keys.Count} request(s)");
         Assert.Equal(keys.Count, keys.Distinct().Count());
         Assert.Equal(keys.Count, (await _server.GetRunsAsync()).Orders);

@@ -35,7 +35,7 @@ public sealed class RetryTests : IAsyncLifetime
         // On the wire: two requests with that one key; the first one's response is the one the retry got back.
         var seen = _server.Log.To("/orders");
         Assert.Equal(2, seen.Count);
-        Assert.All(seen, request => Assert.Equal([key!], request.Values(Requests.KeyHeader)));
+        Assert.All(seen, request => Assert.Equal([key!], request.Keys(Requests.KeyHeader)));
         Assert.Equal([new Attempt(key, null, false, nameof(HttpRequestException)), new Attempt(key, HttpStatusCode.Created, true, null)], _attempts.All);
         Assert.Equal((1, 0), await _server.GetRunsAsync());
 
@@ -67,7 +67,7 @@ public sealed class RetryTests : IAsyncLifetime
         Assert.Equal(retried.Headers.Location, again.Headers.Location);
         Assert.Equal(await retried.Content.ReadAsByteArrayAsync(), await again.Content.ReadAsByteArrayAsync());
         Assert.Equal(4, _server.Log.To("/orders").Count);
-        Assert.All(_server.Log.To("/orders"), request => Assert.Equal([key], request.Values(Requests.KeyHeader)));
+        Assert.All(_server.Log.To("/orders"), request => Assert.Equal([key], request.Keys(Requests.KeyHeader)));
         Assert.Equal((1, 0), await _server.GetRunsAsync());
     }
 
@@ -83,7 +83,7 @@ public sealed class RetryTests : IAsyncLifetime
         using var response = await host.Client.PostAsync("/orders", Requests.Order());
 
         Assert.True(response.IsReplayed());
-        var keys = _server.Log.To("/orders").Select(r => Assert.Single(r.Values(Requests.KeyHeader))).ToList();
+        var keys = _server.Log.To("/orders").Select(r => Assert.Single(r.Keys(Requests.KeyHeader))).ToList();
         Assert.Equal(2, keys.Count);
         Assert.Single(keys.Distinct());
         Assert.Equal((1, 0), await _server.GetRunsAsync());
@@ -97,7 +97,7 @@ public sealed class RetryTests : IAsyncLifetime
         // A 5xx (or a thrown exception) is not stored: the key is released, so each retry is a new execution.
         using var host = ClientHost.Create(_server, builder => builder
             .AddIdempotencyKeys()
-            .AddRetry(maxRetries: 2)
+            .AddRetry(maxRetries: 2, delayMs: 300)
             .AddHttpMessageHandler(() => new AttemptRecorder(_attempts)));
 
         using var response = await host.Client.PostAsync("/orders?" + query, Requests.Order());
@@ -107,7 +107,7 @@ public sealed class RetryTests : IAsyncLifetime
         var key = response.RequestMessage!.GetIdempotencyKey();
         Assert.Equal(3, _attempts.All.Count);
         Assert.All(_attempts.All, attempt => Assert.Equal(new Attempt(key, HttpStatusCode.InternalServerError, false, null), attempt));
-        Assert.All(_server.Log.To("/orders"), request => Assert.Equal([key!], request.Values(Requests.KeyHeader)));
+        Assert.All(_server.Log.To("/orders"), request => Assert.Equal([key!], request.Keys(Requests.KeyHeader)));
         Assert.Equal((3, 0), await _server.GetRunsAsync());
     }
 
@@ -117,7 +117,7 @@ public sealed class RetryTests : IAsyncLifetime
         // Only the first attempt asks the sample for a 503; the released key lets the retry execute for real.
         using var host = ClientHost.Create(_server, builder => builder
             .AddIdempotencyKeys()
-            .AddRetry(maxRetries: 2)
+            .AddRetry(maxRetries: 2, delayMs: 300)
             .AddHttpMessageHandler(() => new AttemptRecorder(_attempts))
             .AddHttpMessageHandler(() => new AlterFirstAttemptQueryHandler("status=503")));
 
@@ -129,7 +129,7 @@ public sealed class RetryTests : IAsyncLifetime
         Assert.False(response.IsReplayed());
         Assert.Equal([new Attempt(key, HttpStatusCode.ServiceUnavailable, false, null), new Attempt(key, HttpStatusCode.Created, false, null), new Attempt(key, HttpStatusCode.Created, true, null)], _attempts.All);
         Assert.Equal(["/orders?status=503", "/orders", "/orders"], _server.Log.To("/orders").Select(r => r.PathAndQuery));
-        Assert.All(_server.Log.To("/orders"), request => Assert.Equal([key], request.Values(Requests.KeyHeader)));
+        Assert.All(_server.Log.To("/orders"), request => Assert.Equal([key], request.Keys(Requests.KeyHeader)));
         Assert.Equal((2, 0), await _server.GetRunsAsync());
         Assert.Equal(response.Headers.Location, retry.Headers.Location);
     }
@@ -159,7 +159,7 @@ public sealed class RetryTests : IAsyncLifetime
         Assert.NotEmpty(attempts.Skip(1).SkipLast(1));
         Assert.All(attempts.Skip(1).SkipLast(1), attempt => Assert.Equal(new Attempt(key, HttpStatusCode.Conflict, false, null), attempt));
         Assert.Equal(attempts.Count, _server.Log.To("/orders").Count);
-        Assert.All(_server.Log.To("/orders"), request => Assert.Equal([key!], request.Values(Requests.KeyHeader)));
+        Assert.All(_server.Log.To("/orders"), request => Assert.Equal([key!], request.Keys(Requests.KeyHeader)));
         Assert.Equal((1, 0), await _server.GetRunsAsync());
 
         // The abandoned first attempt did finish on the server, and the replay is its response.

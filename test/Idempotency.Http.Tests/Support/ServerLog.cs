@@ -8,6 +8,12 @@ public sealed record SeenRequest(string Method, string PathAndQuery, IReadOnlyDi
 {
     /// <summary>Every field value of <paramref name="name"/>, in order; empty when the header was not sent.</summary>
     public string[] Values(string name) => Headers.TryGetValue(name, out var values) ? values : [];
+
+    /// <summary>
+    /// The keys a key header named: a Structured Field string (<c>"abc"</c>, as the handler sends generated keys) unquoted,
+    /// a bare value (as a test sends its own) as is. The wire format itself is asserted in <c>KeyAttachmentTests</c>.
+    /// </summary>
+    public string[] Keys(string name) => [.. Values(name).Select(static v => v.Length >= 2 && v[0] == '"' && v[^1] == '"' ? v[1..^1] : v)];
 }
 
 /// <summary>Every request the test server received, in arrival order.</summary>
