@@ -142,7 +142,7 @@ public sealed partial class NpgsqlIdempotencyStore
         }
         catch (Exception ex) when (NpgsqlStoreErrors.IsBackendFailure(ex, cancellationToken))
         {
-            throw NpgsqlStoreErrors.Unavailable("create table", ex);
+            throw NpgsqlStoreErrors.Unavailable("create table", ex, _sql.Table);
         }
     }
 

@@ -81,7 +81,7 @@ public sealed partial class NpgsqlIdempotencyStore : IIdempotencyStore, IIdempot
         }
         catch (Exception ex) when (NpgsqlStoreErrors.IsBackendFailure(ex, cancellationToken))
         {
-            throw NpgsqlStoreErrors.Unavailable(operation, ex);
+            throw NpgsqlStoreErrors.Unavailable(operation, ex, _sql.Table);
         }
     }
 

@@ -26,9 +26,9 @@ public static class RedisIdempotencyBuilderExtensions
     {
         return builder.AddStore(configure, RedisStoreOptionsValidator.Errors, static (services, options) =>
         {
-            var multiplexer = options.ConnectionMultiplexerServiceKey is { } serviceKey
-                ? services.GetRequiredKeyedService<IConnectionMultiplexer>(serviceKey)
-                : services.GetRequiredService<IConnectionMultiplexer>();
+            var multiplexer = (options.ConnectionMultiplexerServiceKey is { } serviceKey
+                ? services.GetKeyedService<IConnectionMultiplexer>(serviceKey)
+                : services.GetService<IConnectionMultiplexer>()) ?? throw RedisFailures.NoMultiplexer(options.ConnectionMultiplexerServiceKey);
             return new RedisIdempotencyStore(multiplexer, options);
         });
     }
