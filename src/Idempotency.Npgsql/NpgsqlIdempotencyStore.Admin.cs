@@ -26,7 +26,8 @@ public sealed partial class NpgsqlIdempotencyStore
                     return await reader.ReadAsync(ct).ConfigureAwait(false) ? RecordReader.Read(reader, 0, s.key) : null;
                 }
             },
-            cancellationToken);
+            cancellationToken,
+            repeatable: true);
 
     /// <inheritdoc />
     public async ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken) =>

@@ -15,6 +15,17 @@ internal static class NpgsqlStoreErrors
         _ => false,
     };
 
+    /// <summary>
+    /// The connection died under the statement: the server terminated its session (shut down, restarted, crashed) or the
+    /// socket broke. Timeouts are not in it (the server may be alive and busy: a second run would only double the wait).
+    /// </summary>
+    public static bool IsBrokenConnection(Exception exception) => exception switch
+    {
+        PostgresException postgres => postgres.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown,
+        NpgsqlException { IsTransient: true, InnerException: IOException or SocketException } => true,
+        _ => false,
+    };
+
     public static IdempotencyStoreUnavailableException Unavailable(string operation, Exception exception, string table)
     {
         if (exception is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable } missing)
