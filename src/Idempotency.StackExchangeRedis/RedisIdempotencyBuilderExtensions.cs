@@ -1,4 +1,5 @@
 using Idempotency.StackExchangeRedis;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -29,7 +30,7 @@ public static class RedisIdempotencyBuilderExtensions
             var multiplexer = (options.ConnectionMultiplexerServiceKey is { } serviceKey
                 ? services.GetKeyedService<IConnectionMultiplexer>(serviceKey)
                 : services.GetService<IConnectionMultiplexer>()) ?? throw RedisFailures.NoMultiplexer(options.ConnectionMultiplexerServiceKey);
-            return new RedisIdempotencyStore(multiplexer, options);
+            return new RedisIdempotencyStore(multiplexer, options, services.GetService<ILoggerFactory>());
         });
     }
 }
