@@ -71,7 +71,20 @@ public sealed partial class NpgsqlIdempotencyStore : IIdempotencyStore, IIdempot
                 {
                     try
                     {
-                        return await ExecuteOnAsync(connection, sql, state, bind, execute, cancellationToken).ConfigureAwait(false);
+                        var command = new NpgsqlCommand(sql, connection);
+                        await using (command.ConfigureAwait(false))
+                        {
+                            bind(command.Parameters, state);
+
+                            // Prepared statements outlive the pooled connection: only the first use of a physical
+                            // connection parses and plans (one extra round trip); later preparations are no-ops.
+                            if (_prepare)
+                            {
+                                await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+                            }
+
+                            return await execute(command, state, cancellationToken).ConfigureAwait(false);
+                        }
                     }
                     catch (Exception ex) when (repeatable && attempt == 1 && NpgsqlStoreErrors.IsBrokenConnection(ex))
                     {
@@ -86,30 +99,6 @@ public sealed partial class NpgsqlIdempotencyStore : IIdempotencyStore, IIdempot
         catch (Exception ex) when (NpgsqlStoreErrors.IsBackendFailure(ex, cancellationToken))
         {
             throw NpgsqlStoreErrors.Unavailable(operation, ex, _sql.Table);
-        }
-    }
-
-    private async Task<T> ExecuteOnAsync<T, TState>(
-        NpgsqlConnection connection,
-        string sql,
-        TState state,
-        Action<NpgsqlParameterCollection, TState> bind,
-        Func<NpgsqlCommand, TState, CancellationToken, Task<T>> execute,
-        CancellationToken cancellationToken)
-    {
-        var command = new NpgsqlCommand(sql, connection);
-        await using (command.ConfigureAwait(false))
-        {
-            bind(command.Parameters, state);
-
-            // Prepared statements outlive the pooled connection: only the first use of a physical connection
-            // parses and plans (one extra round trip); later preparations of the same text are no-ops.
-            if (_prepare)
-            {
-                await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            return await execute(command, state, cancellationToken).ConfigureAwait(false);
         }
     }
 

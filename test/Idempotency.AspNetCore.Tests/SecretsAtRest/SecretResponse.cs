@@ -79,7 +79,7 @@ public static class SecretResponse
     }
 
     /// <summary>No secret's bytes anywhere in <paramref name="stored"/>; the ordinary header's and the body's there when <paramref name="readable"/>.</summary>
-    public static void AssertKeepsNoSecret(ReadOnlySpan<byte> stored, bool readable)
+    private static void AssertKeepsNoSecret(ReadOnlySpan<byte> stored, bool readable)
     {
         foreach (var (name, _, marker) in Secrets)
         {
@@ -96,10 +96,22 @@ public static class SecretResponse
     }
 
     /// <summary>
+    /// Checks both what the server holds (<paramref name="raw"/>: only readable when not compressed) and the record's
+    /// payload decompressed, and that the engine compressed it exactly when the threshold asked it to.
+    /// </summary>
+    public static void AssertRecordKeepsNoSecret(byte[] raw, IdempotencyRecord record, int compressionThreshold)
+    {
+        var body = Decoded(record.Payload, out var compressed);
+        Assert.Equal(compressionThreshold > 0, compressed);
+        AssertKeepsNoSecret(raw, readable: !compressed);
+        AssertKeepsNoSecret(body, readable: true);
+    }
+
+    /// <summary>
     /// The engine's payload with its body decompressed (docs: byte 0 revision, 1 kind, 2 flags with bit 0 Brotli, then
     /// the body, or its length as a 4-byte little-endian integer and the Brotli stream).
     /// </summary>
-    public static byte[] Decoded(ReadOnlyMemory<byte> payload, out bool wasCompressed)
+    private static byte[] Decoded(ReadOnlyMemory<byte> payload, out bool wasCompressed)
     {
         var span = payload.Span;
         Assert.Equal(1, span[0]);
