@@ -38,7 +38,7 @@ public sealed class MissingSetupTests(PostgresServer server)
     }
 
     [Fact]
-    public async Task ClaimAsync_TableMissing_SaysWhichTableAndHowToCreateIt()
+    public async Task ClaimAndGet_TableMissing_FailClosedSayingWhichTableAndHowToCreateIt()
     {
         await using var table = await PostgresTable.CreateAsync(server);
         await table.ExecuteAsync("DROP TABLE {table}");
@@ -50,6 +50,9 @@ public sealed class MissingSetupTests(PostgresServer server)
         Assert.Contains("42P01", error.Message, StringComparison.Ordinal);
         Assert.Contains("CreateTableOnStartup", error.Message, StringComparison.Ordinal);
         Assert.Contains("GetCreateTableScript", error.Message, StringComparison.Ordinal);
+
+        // Never reported as "absent".
+        await Assert.ThrowsAsync<IdempotencyStoreMisconfiguredException>(async () => await table.Store.GetAsync("k", Fixtures.Start, default));
     }
 
     [Fact]
