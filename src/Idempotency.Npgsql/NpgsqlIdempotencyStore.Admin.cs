@@ -26,7 +26,8 @@ public sealed partial class NpgsqlIdempotencyStore
                     return await reader.ReadAsync(ct).ConfigureAwait(false) ? RecordReader.Read(reader, 0, s.key) : null;
                 }
             },
-            cancellationToken);
+            cancellationToken,
+            repeatable: true);
 
     /// <inheritdoc />
     public async ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken) =>
@@ -142,7 +143,7 @@ public sealed partial class NpgsqlIdempotencyStore
         }
         catch (Exception ex) when (NpgsqlStoreErrors.IsBackendFailure(ex, cancellationToken))
         {
-            throw NpgsqlStoreErrors.Unavailable("create table", ex);
+            throw NpgsqlStoreErrors.Unavailable("create table", ex, _sql.Table);
         }
     }
 

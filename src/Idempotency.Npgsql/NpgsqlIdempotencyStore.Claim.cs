@@ -20,7 +20,8 @@ public sealed partial class NpgsqlIdempotencyStore
                 parameters.Add(Instant(r.Now + r.Ttl));
             },
             (command, r, ct) => ClaimCoreAsync(command, r.Key, ct),
-            cancellationToken);
+            cancellationToken,
+            repeatable: true);
 
     /// <summary>Gets how many claim statements ran a second (or later) time because they lost a race; tests read it.</summary>
     internal long RepeatedClaims => Interlocked.Read(ref _repeatedClaims);

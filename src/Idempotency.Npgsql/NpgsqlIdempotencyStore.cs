@@ -49,6 +49,9 @@ public sealed partial class NpgsqlIdempotencyStore : IIdempotencyStore, IIdempot
         return NpgsqlStoreScript.CreateTable(new NpgsqlStoreSql(options.SchemaName, options.TableName));
     }
 
+    // repeatable: the statement may run a second time on a fresh connection when the first one turns out dead — only
+    // statements for which a second run cannot change the answer: reads, and the claim (its own row, found again with
+    // its own owner token, is its acquisition). See NpgsqlStoreErrors.IsBrokenConnection.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<T> RunAsync<T, TState>(
         string operation,
@@ -56,32 +59,46 @@ public sealed partial class NpgsqlIdempotencyStore : IIdempotencyStore, IIdempot
         TState state,
         Action<NpgsqlParameterCollection, TState> bind,
         Func<NpgsqlCommand, TState, CancellationToken, Task<T>> execute,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool repeatable = false)
     {
         try
         {
-            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
+            for (var attempt = 1; ; attempt++)
             {
-                var command = new NpgsqlCommand(sql, connection);
-                await using (command.ConfigureAwait(false))
+                var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await using (connection.ConfigureAwait(false))
                 {
-                    bind(command.Parameters, state);
-
-                    // Prepared statements outlive the pooled connection: only the first use of a physical connection
-                    // parses and plans (one extra round trip); later preparations of the same text are no-ops.
-                    if (_prepare)
+                    try
                     {
-                        await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
-                    }
+                        var command = new NpgsqlCommand(sql, connection);
+                        await using (command.ConfigureAwait(false))
+                        {
+                            bind(command.Parameters, state);
 
-                    return await execute(command, state, cancellationToken).ConfigureAwait(false);
+                            // Prepared statements outlive the pooled connection: only the first use of a physical
+                            // connection parses and plans (one extra round trip); later preparations are no-ops.
+                            if (_prepare)
+                            {
+                                await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+                            }
+
+                            return await execute(command, state, cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+                    catch (Exception ex) when (repeatable && attempt == 1 && NpgsqlStoreErrors.IsBrokenConnection(ex))
+                    {
+                        // A pooled connection the server closed (restart, failover). Its idle siblings are most likely
+                        // dead too: the pool is emptied so that the one repeat runs on a new connection, not on another
+                        // dead one (Npgsql may have discarded them already; clearing is cheap and makes one repeat enough).
+                        NpgsqlConnection.ClearPool(connection);
+                    }
                 }
             }
         }
         catch (Exception ex) when (NpgsqlStoreErrors.IsBackendFailure(ex, cancellationToken))
         {
-            throw NpgsqlStoreErrors.Unavailable(operation, ex);
+            throw NpgsqlStoreErrors.Unavailable(operation, ex, _sql.Table);
         }
     }
 

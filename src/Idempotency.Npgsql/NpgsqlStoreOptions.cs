@@ -11,11 +11,17 @@ public sealed class NpgsqlStoreOptions
     /// <value>The default value is <see langword="null"/>.</value>
     public object? DataSourceServiceKey { get; set; }
 
-    /// <summary>Gets or sets the schema of the table. Quoted as given, so it is case-sensitive.</summary>
+    /// <summary>
+    /// Gets or sets the schema of the table: a plain identifier (letters, digits and underscores, not starting with a
+    /// digit, at most 63 bytes). Quoted as given, so it is case-sensitive.
+    /// </summary>
     /// <value>The default value is <c>public</c>.</value>
     public string SchemaName { get; set; } = NpgsqlStoreDefaults.SchemaName;
 
-    /// <summary>Gets or sets the table name (at most 48 bytes, the purge index adds a suffix). Quoted as given, so it is case-sensitive.</summary>
+    /// <summary>
+    /// Gets or sets the table name: a plain identifier (letters, digits and underscores, not starting with a digit) of at
+    /// most 48 bytes, as the purge index adds a suffix. Quoted as given, so it is case-sensitive.
+    /// </summary>
     /// <value>The default value is <c>idempotency_records</c>.</value>
     public string TableName { get; set; } = NpgsqlStoreDefaults.TableName;
 

@@ -19,6 +19,8 @@ internal sealed class NpgsqlStoreSql
         // Otherwise insert, or take over the dead row; the ON CONFLICT guard re-checks liveness on the newest row version,
         // so of concurrent claims exactly one writes. A claim that lost that race sees neither its own row nor (its
         // snapshot predates the winner) the live one; the caller then runs the statement again.
+        // A live row in progress with this claim's own owner token is this claim's acquisition: owner tokens are unique
+        // per claim, so only a repeat of this very statement (after a connection broke under it) can find one.
         Claim = $"""
             WITH live AS (
                 SELECT {RecordColumns} FROM {Table} AS c WHERE c.store_key = $1 AND {Live("c", "$4")}
@@ -31,7 +33,8 @@ internal sealed class NpgsqlStoreSql
                 WHERE NOT ({Live("r", "$4")})
                 RETURNING 1
             )
-            SELECT EXISTS (SELECT FROM claimed), l.* FROM (VALUES (1)) AS one (x) LEFT JOIN live AS l ON true
+            SELECT EXISTS (SELECT FROM claimed) OR COALESCE(l.status = 0 AND l.owner_token = $2, false), l.*
+            FROM (VALUES (1)) AS one (x) LEFT JOIN live AS l ON true
             """;
 
         Complete = $"UPDATE {Table} SET status = 1, payload = $3, lease_expires_at = $4, expires_at = $5, retryable = false WHERE {Owned}";

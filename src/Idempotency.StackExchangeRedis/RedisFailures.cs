@@ -20,6 +20,16 @@ internal static class RedisFailures
     public static IdempotencyRecordCorruptException Unreadable(string key) =>
         new(key, "the Redis value is not a record of this store (too short, unknown format revision or truncated)");
 
+    /// <summary>What to register when the container has no multiplexer for the store: the DI error alone names neither the type to create nor the option.</summary>
+    public static InvalidOperationException NoMultiplexer(object? serviceKey) => new(serviceKey is null
+        ? "AddRedisStore needs an IConnectionMultiplexer in the services, and none is registered. Register one, e.g. " +
+          "services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(\"redis:6379,abortConnect=false\")). " +
+          "To use a keyed multiplexer instead, set RedisStoreOptions.ConnectionMultiplexerServiceKey to its key."
+        : $"AddRedisStore needs the IConnectionMultiplexer registered under the key {Describe(serviceKey)} " +
+          "(RedisStoreOptions.ConnectionMultiplexerServiceKey), and none is. Register it, e.g. " +
+          $"services.AddKeyedSingleton<IConnectionMultiplexer>({Describe(serviceKey)}, (_, _) => ConnectionMultiplexer.Connect(\"redis:6379,abortConnect=false\")); " +
+          "or leave RedisStoreOptions.ConnectionMultiplexerServiceKey null to use the unkeyed multiplexer.");
+
     /// <summary>Maps the answer of an owner-guarded script to "done" or "lease lost", or throws for foreign data.</summary>
     public static bool OwnedAnswer(RedisResult result, string key) => (long)result switch
     {
@@ -28,4 +38,6 @@ internal static class RedisFailures
         RedisScripts.WrongType => throw WrongType(key),
         _ => throw Unreadable(key),
     };
+
+    private static string Describe(object key) => key is string text ? $"\"{text}\"" : key.ToString() ?? key.GetType().Name;
 }

@@ -1,4 +1,5 @@
 using Idempotency.StackExchangeRedis;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -26,10 +27,10 @@ public static class RedisIdempotencyBuilderExtensions
     {
         return builder.AddStore(configure, RedisStoreOptionsValidator.Errors, static (services, options) =>
         {
-            var multiplexer = options.ConnectionMultiplexerServiceKey is { } serviceKey
-                ? services.GetRequiredKeyedService<IConnectionMultiplexer>(serviceKey)
-                : services.GetRequiredService<IConnectionMultiplexer>();
-            return new RedisIdempotencyStore(multiplexer, options);
+            var multiplexer = (options.ConnectionMultiplexerServiceKey is { } serviceKey
+                ? services.GetKeyedService<IConnectionMultiplexer>(serviceKey)
+                : services.GetService<IConnectionMultiplexer>()) ?? throw RedisFailures.NoMultiplexer(options.ConnectionMultiplexerServiceKey);
+            return new RedisIdempotencyStore(multiplexer, options, services.GetService<ILoggerFactory>());
         });
     }
 }

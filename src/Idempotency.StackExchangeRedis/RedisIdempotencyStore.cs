@@ -1,4 +1,7 @@
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 
 namespace Idempotency.StackExchangeRedis;
@@ -7,12 +10,14 @@ namespace Idempotency.StackExchangeRedis;
 /// An idempotency store on Redis: one string key per record and one command per operation — the claim is a
 /// <c>SET NX GET</c> that returns the live record in the same round trip, the owner-guarded operations are Lua scripts —
 /// with native expiry for clean-up while the caller's clock decides liveness. Works unchanged on Redis Cluster.
-/// The multiplexer is owned by the application, not by the store.
+/// The multiplexer is owned by the application, not by the store. A server that may evict records is reported
+/// (<see cref="RedisStoreOptions.EvictionCheck"/>).
 /// </summary>
-public sealed class RedisIdempotencyStore : IIdempotencyStore
+public sealed class RedisIdempotencyStore : IIdempotencyStore, IIdempotencyStoreSetupCheck
 {
     private readonly IDatabaseAsync _database;
     private readonly string _instanceName;
+    private readonly RedisEvictionGuard _eviction;
     private readonly RedisScript _claim = new(RedisScripts.Claim);
     private readonly RedisScript _finish = new(RedisScripts.Finish);
     private readonly RedisScript _renew = new(RedisScripts.Renew);
@@ -24,8 +29,9 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore
     /// <summary>Initializes a new instance of the <see cref="RedisIdempotencyStore"/> class.</summary>
     /// <param name="multiplexer">The connection to Redis, owned (and disposed) by the caller.</param>
     /// <param name="options">The store options; defaults when <see langword="null"/>.</param>
+    /// <param name="loggerFactory">Logging (the eviction policy warning); none when <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
-    public RedisIdempotencyStore(IConnectionMultiplexer multiplexer, RedisStoreOptions? options = null)
+    public RedisIdempotencyStore(IConnectionMultiplexer multiplexer, RedisStoreOptions? options = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(multiplexer);
         options ??= new RedisStoreOptions();
@@ -33,6 +39,10 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore
 
         _database = multiplexer.GetDatabase(options.Database);
         _instanceName = options.InstanceName;
+        _eviction = new RedisEvictionGuard(
+            multiplexer,
+            options.EvictionCheck,
+            (ILogger?)loggerFactory?.CreateLogger("Idempotency.StackExchangeRedis") ?? NullLogger.Instance);
     }
 
     // Tests run the conformance suite a second time with every claim through the script (what servers before 7.0 get).
@@ -48,11 +58,17 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore
     /// when that value is a dead record Redis still keeps (an expired lease after a crash, a retryable failure, a record
     /// expired by the caller's clock before Redis' own expiry) does a second round trip, the claim script, take it over
     /// atomically. Servers older than Redis 7.0 (no <c>NX</c> with <c>GET</c>) get the claim script every time.
+    /// The first claim of a store reads the servers' eviction policy first (<see cref="RedisStoreOptions.EvictionCheck"/>).
     /// </remarks>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<IdempotencyClaimResult> ClaimAsync(IdempotencyClaimRequest request, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (!_eviction.ClaimsCleared)
+        {
+            await _eviction.BeforeClaimAsync().ConfigureAwait(false);
+        }
+
         var value = RedisRecordFormat.EncodeClaim(request);
         var key = RedisKeyOf(request.Key);
         var nativeTtl = RedisRecordFormat.NativeTtlMilliseconds(request.Ttl);
@@ -151,6 +167,18 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore
         {
             throw RedisFailures.Unavailable(ex, "delete");
         }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Reads <c>maxmemory</c> and <c>maxmemory-policy</c> of every connected primary (<c>CONFIG GET</c>, or <c>INFO memory</c>
+    /// when CONFIG is refused): Healthy when none may evict records, otherwise Degraded (<see cref="RedisEvictionCheck.Warn"/>)
+    /// or Unhealthy (<see cref="RedisEvictionCheck.Refuse"/>); always Healthy with <see cref="RedisEvictionCheck.Allow"/>.
+    /// </remarks>
+    public ValueTask<HealthCheckResult> CheckSetupAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return _eviction.CheckAsync();
     }
 
     /// <inheritdoc />

@@ -24,4 +24,11 @@ public sealed class RedisStoreOptions
     /// </summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public object? ConnectionMultiplexerServiceKey { get; set; }
+
+    /// <summary>
+    /// Gets or sets what the store does when a Redis primary may evict records (a <c>maxmemory</c> limit with an eviction
+    /// policy other than <c>noeviction</c>): warn and report the health check Degraded, refuse claims, or allow it.
+    /// </summary>
+    /// <value>The default value is <see cref="RedisEvictionCheck.Warn"/>.</value>
+    public RedisEvictionCheck EvictionCheck { get; set; } = RedisStoreDefaults.EvictionCheck;
 }

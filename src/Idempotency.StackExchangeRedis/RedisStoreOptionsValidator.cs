@@ -18,5 +18,10 @@ internal static class RedisStoreOptionsValidator
         {
             yield return "RedisStoreOptions.Database must be -1 (the multiplexer's default) or a database number.";
         }
+
+        if (!Enum.IsDefined(options.EvictionCheck))
+        {
+            yield return "RedisStoreOptions.EvictionCheck must be Warn, Refuse or Allow.";
+        }
     }
 }

@@ -124,18 +124,6 @@ public sealed class OutageTests(PostgresServer server, Xunit.Abstractions.ITestO
         Assert.Equal(2, Volatile.Read(ref runs));
     }
 
-    [Fact]
-    public async Task ClaimAsync_TableMissing_ThrowsStoreUnavailableNotAbsent()
-    {
-        await using var table = await PostgresTable.CreateAsync(server);
-        await table.ExecuteAsync("DROP TABLE {table}");
-
-        var error = await Assert.ThrowsAsync<IdempotencyStoreUnavailableException>(
-            async () => await table.Store.ClaimAsync(Fixtures.Claim("k", Fixtures.Start), default));
-        Assert.Contains("42P01", error.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<IdempotencyStoreUnavailableException>(async () => await table.Store.GetAsync("k", Fixtures.Start, default));
-    }
-
     private static async Task<bool> PollAsync(Func<Task<bool>> attempt)
     {
         var deadline = Stopwatch.StartNew();

@@ -64,6 +64,33 @@ public sealed class RedisStoreDependencyInjectionTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task AddRedisStore_NoMultiplexerRegistered_ThrowsNamingTheRegistration()
+    {
+        var services = new ServiceCollection();
+        services.AddIdempotency().AddRedisStore();
+        await using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IIdempotencyStore>());
+
+        Assert.Contains("IConnectionMultiplexer", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ConnectionMultiplexer.Connect(", error.Message, StringComparison.Ordinal);
+        Assert.Contains("RedisStoreOptions.ConnectionMultiplexerServiceKey", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddRedisStore_KeyedMultiplexerMissing_ThrowsNamingTheKey()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConnectionMultiplexer>(redis.Multiplexer);
+        services.AddIdempotency().AddRedisStore(options => options.ConnectionMultiplexerServiceKey = "idempotency-redis");
+        await using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IIdempotencyStore>());
+
+        Assert.Contains("AddKeyedSingleton<IConnectionMultiplexer>(\"idempotency-redis\"", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Constructor_InvalidOptions_Throws()
     {
         var error = Assert.Throws<ArgumentException>(() => new RedisIdempotencyStore(redis.Multiplexer, new RedisStoreOptions { InstanceName = null! }));

@@ -25,6 +25,12 @@ public sealed class RedisServer : IAsyncLifetime
     /// </summary>
     public bool AppendOnly { get; init; }
 
+    /// <summary>
+    /// Gets extra command-line arguments for <c>redis-server</c>, after the test ones, e.g.
+    /// <c>["--maxmemory", "10mb", "--maxmemory-policy", "allkeys-lru"]</c>.
+    /// </summary>
+    public IReadOnlyList<string> ExtraArguments { get; init; } = [];
+
     /// <summary>Gets the port the server listens on (127.0.0.1).</summary>
     public int Port { get; private set; }
 
@@ -131,8 +137,8 @@ public sealed class RedisServer : IAsyncLifetime
             WorkingDirectory = _directory,
         };
         start.Environment["PARENT_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var argument in new[]
-        {
+        foreach (var argument in (string[])
+        [
             "-c", Watchdog, _binary!,
             "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--bind", "127.0.0.1",
@@ -143,7 +149,8 @@ public sealed class RedisServer : IAsyncLifetime
             "--daemonize", "no",
             "--protected-mode", "no",
             "--loglevel", "warning",
-        })
+            .. ExtraArguments,
+        ])
         {
             start.ArgumentList.Add(argument);
         }

@@ -29,9 +29,9 @@ public static class NpgsqlIdempotencyBuilderExtensions
     {
         builder.AddStore(configure, NpgsqlStoreOptionsValidator.Errors, static (sp, options) =>
         {
-            var dataSource = options.DataSourceServiceKey is { } key
-                ? sp.GetRequiredKeyedService<NpgsqlDataSource>(key)
-                : sp.GetRequiredService<NpgsqlDataSource>();
+            var dataSource = (options.DataSourceServiceKey is { } key
+                ? sp.GetKeyedService<NpgsqlDataSource>(key)
+                : sp.GetService<NpgsqlDataSource>()) ?? throw NpgsqlStoreErrors.NoDataSource(options.DataSourceServiceKey);
             return new NpgsqlIdempotencyStore(dataSource, options);
         });
         var services = builder.Services;

@@ -8,7 +8,9 @@ public static class IdempotencyHealthChecksBuilderExtensions
 {
     /// <summary>
     /// Adds a check that reads a key that never exists from the configured <see cref="IIdempotencyStore"/>: healthy when
-    /// the store answers, <paramref name="failureStatus"/> when it throws. Register the store with <c>AddIdempotency()</c>.
+    /// the store answers, <paramref name="failureStatus"/> when it throws. A store that checks its backend's set-up
+    /// (<see cref="IIdempotencyStoreSetupCheck"/>, e.g. a Redis that may evict records) reports Degraded when records are
+    /// at risk, <paramref name="failureStatus"/> when it refuses calls. Register the store with <c>AddIdempotency()</c>.
     /// </summary>
     /// <param name="builder">The health checks builder.</param>
     /// <param name="name">The check's name.</param>

@@ -35,12 +35,13 @@ internal sealed partial class IdempotencyEngine : IIdempotencyExecutor
         _operationTtls = options.OperationTtls.ToFrozenDictionary(StringComparer.Ordinal);
         var logger = (ILogger?)loggerFactory?.CreateLogger("Idempotency") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         var metrics = new IdempotencyMetrics(meterFactory);
-        var calls = new StoreCalls(store, metrics, logger);
+        var clock = timeProvider ?? TimeProvider.System;
+        var calls = new StoreCalls(store, metrics, logger, clock);
         _context = new EngineContext(
             options,
             calls,
             serializer ?? (options.JsonSerializerOptions is { } json ? new JsonIdempotencySerializer(json) : JsonIdempotencySerializer.CreateDefault()),
-            timeProvider ?? TimeProvider.System,
+            clock,
             logger,
             new EngineTelemetry(metrics, logger, calls.Name),
             options.LocalCacheMaxEntries > 0 ? new LocalRecordCache(options.LocalCacheMaxEntries) : null);

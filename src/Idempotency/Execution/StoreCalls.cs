@@ -8,8 +8,10 @@ namespace Idempotency;
 /// Every store call, timed, with any driver failure turned into <see cref="IdempotencyStoreUnavailableException"/>:
 /// a store error is never mistaken for "absent". A corrupt record and cancellation asked for by the caller pass through.
 /// </summary>
-internal sealed class StoreCalls(IIdempotencyStore store, IdempotencyMetrics metrics, ILogger logger)
+internal sealed class StoreCalls(IIdempotencyStore store, IdempotencyMetrics metrics, ILogger logger, TimeProvider clock)
 {
+    private readonly LogThrottle _misconfiguredLog = new(clock, IdempotencyDefaults.StoreMisconfiguredLogInterval);
+
     public string Name { get; } = store.GetType().Name;
 
     /// <summary>Gets the store itself, for the two hot calls (claim, complete) that their callers time inline to save an async layer.</summary>
@@ -55,10 +57,22 @@ internal sealed class StoreCalls(IIdempotencyStore store, IdempotencyMetrics met
 
     public IdempotencyStoreUnavailableException Unavailable(Exception exception, string storeOperation, string operation)
     {
-        if (exception is not IdempotencyStoreFullException)
+        switch (exception)
         {
-            // A full store is not an outage: the engine reports it once, as StoreFull, without a stack trace.
-            Log.StoreUnavailable(logger, exception, storeOperation, operation);
+            case IdempotencyStoreFullException:
+                // A full store is not an outage: the engine reports it once, as StoreFull, without a stack trace.
+                break;
+            case IdempotencyStoreMisconfiguredException misconfigured:
+                // Every call fails the same way until the set-up is fixed: the message says how, a stack trace would not.
+                if (_misconfiguredLog.ShouldLog())
+                {
+                    Log.StoreMisconfigured(logger, misconfigured.Message);
+                }
+
+                break;
+            default:
+                Log.StoreUnavailable(logger, exception, storeOperation, operation);
+                break;
         }
 
         return exception as IdempotencyStoreUnavailableException

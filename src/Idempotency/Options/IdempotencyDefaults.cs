@@ -24,6 +24,9 @@ internal static class IdempotencyDefaults
     public static readonly TimeSpan InProgressRetryAfter = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan StoreUnavailableRetryAfter = TimeSpan.FromSeconds(1);
 
+    // A store that is not set up fails every call the same way: one log entry per interval says so.
+    public static readonly TimeSpan StoreMisconfiguredLogInterval = TimeSpan.FromMinutes(1);
+
     // Upper bounds checked at start-up: far beyond any real use, and far from the DateTimeOffset overflow that
     // TimeSpan.MaxValue would cause on every call (now + Ttl), which would make every call fail closed.
     public static readonly TimeSpan MaxTtl = TimeSpan.FromDays(365);

@@ -76,4 +76,7 @@ internal static partial class Log
 
     [LoggerMessage(23, LogLevel.Error, "The result of {Operation} at {StoreKey} could not be serialized; it is marked not stored", EventName = "SerializationFailed")]
     public static partial void SerializationFailed(ILogger logger, Exception exception, string operation, string storeKey);
+
+    [LoggerMessage(24, LogLevel.Error, "The idempotency store is not set up, every call fails closed until it is (logged at most once a minute): {Problem}", EventName = "StoreMisconfigured")]
+    public static partial void StoreMisconfigured(ILogger logger, string problem);
 }

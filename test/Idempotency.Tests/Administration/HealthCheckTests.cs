@@ -105,6 +105,42 @@ public sealed class HealthCheckTests
         Assert.ThrowsAny<ArgumentException>(() => builder.AddIdempotencyStore(" "));
     }
 
+    [Fact]
+    public async Task CheckHealthAsync_StoreSetupAtRisk_IsDegradedWithTheStoresDescription()
+    {
+        var check = new IdempotencyStoreHealthCheck(new SetupCheckedStore(HealthCheckResult.Degraded("may evict records")), TimeProvider.System);
+
+        var result = await check.CheckHealthAsync(Context(check));
+
+        Assert.Equal(HealthStatus.Degraded, result.Status);
+        Assert.Equal("may evict records", result.Description);
+    }
+
+    [Fact]
+    public async Task CheckHealthAsync_StoreRefusesCalls_ReportsRegistrationFailureStatus()
+    {
+        var check = new IdempotencyStoreHealthCheck(new SetupCheckedStore(HealthCheckResult.Unhealthy("refusing claims")), TimeProvider.System);
+
+        var result = await check.CheckHealthAsync(Context(check, HealthStatus.Degraded));
+
+        Assert.Equal(HealthStatus.Degraded, result.Status);
+        Assert.Equal("refusing claims", result.Description);
+    }
+
+    [Fact]
+    public async Task CheckHealthAsync_StoreSetupSafe_IsHealthy()
+    {
+        var check = new IdempotencyStoreHealthCheck(new SetupCheckedStore(HealthCheckResult.Healthy("keeps records")), TimeProvider.System);
+
+        Assert.Equal(HealthStatus.Healthy, (await check.CheckHealthAsync(Context(check))).Status);
+    }
+
     private static HealthCheckContext Context(IHealthCheck check, HealthStatus failureStatus = HealthStatus.Unhealthy) =>
         new() { Registration = new HealthCheckRegistration("idempotency-store", check, failureStatus, null) };
+
+    /// <summary>An in-memory store that also reports a fixed set-up finding, as the Redis store reports its eviction policy.</summary>
+    private sealed class SetupCheckedStore(HealthCheckResult setup) : DelegatingIdempotencyStore(new InMemoryIdempotencyStore()), IIdempotencyStoreSetupCheck
+    {
+        public ValueTask<HealthCheckResult> CheckSetupAsync(CancellationToken cancellationToken) => ValueTask.FromResult(setup);
+    }
 }
