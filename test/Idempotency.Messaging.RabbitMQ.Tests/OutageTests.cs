@@ -25,7 +25,7 @@ public sealed class OutageTests(RabbitMqFixture rabbit)
             return ValueTask.CompletedTask;
         });
 
-        await using (var first = await ConsumerApp.StartAsync(rabbit, queue.Name, Configure, store))
+        await using (var first = await ConsumerApp.StartAsync(rabbit, queue.Name, Configure, store, engine: Retry))
         {
             foreach (var i in Enumerable.Range(0, 20))
             {

@@ -38,7 +38,7 @@ internal sealed class RabbitMqConsumerService(string queue, IServiceProvider ser
             : services.GetRequiredService<IConnection>();
         _dispatcher = new DeliveryDispatcher(options, consumer, services.GetRequiredService<IServiceScopeFactory>(), services.GetService<TimeProvider>() ?? TimeProvider.System, _logger);
 
-        var channel = await connection.CreateChannelAsync(new CreateChannelOptions(false, false, null, options.ConcurrentDeliveries), cancellationToken).ConfigureAwait(false);
+        var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: options.ConcurrentDeliveries), cancellationToken).ConfigureAwait(false);
         _channel = channel;
         channel.ChannelShutdownAsync += OnChannelShutdownAsync;
         await channel.BasicQosAsync(0, options.PrefetchCount, global: false, cancellationToken).ConfigureAwait(false);
