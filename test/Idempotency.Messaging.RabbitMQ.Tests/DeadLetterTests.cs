@@ -91,4 +91,29 @@ public sealed class DeadLetterTests(RabbitMqFixture rabbit)
         Assert.Equal(2, calls);
         Assert.Equal(0u, await rabbit.ReadyCountAsync(queue.Name));
     }
+
+    [Fact]
+    public async Task EventTypeTheEngineRefuses_DeadLetteredInsteadOfRequeuedForever()
+    {
+        var queue = await rabbit.ClassicQueueAsync(deadLetters: true);
+        var told = new ConcurrentQueue<RabbitMqDeadLetter>();
+        await using var app = await ConsumerApp.StartAsync(rabbit, queue.Name, o =>
+        {
+            o.AddHandler("charge", (_, _, _) => ValueTask.CompletedTask);
+            o.OnDeadLetter = (dead, _) =>
+            {
+                told.Enqueue(dead);
+                return ValueTask.CompletedTask;
+            };
+        });
+
+        // Event types name records and are at most 200 characters; AMQP allows 255.
+        await rabbit.PublishAsync(string.Empty, queue.Name, Events.Body("evt-1"), Events.Properties(new string('t', 220)));
+
+        await Events.EventuallyAsync(async () => await rabbit.ReadyCountAsync(queue.DeadLetterQueue!) == 1, Timeout, () => "nothing reached the dead-letter queue");
+        await app.StopAsync();
+
+        Assert.StartsWith("processing the message threw ArgumentException", Assert.Single(told).Reason, StringComparison.Ordinal);
+        Assert.Equal(0u, await rabbit.ReadyCountAsync(queue.Name));
+    }
 }

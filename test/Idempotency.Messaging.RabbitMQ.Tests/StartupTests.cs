@@ -72,11 +72,13 @@ public sealed class StartupTests
             o.MaxRequeueDelay = TimeSpan.FromSeconds(1);
             o.AddHandler("charge", (_, _, _) => ValueTask.CompletedTask);
             o.AddHandler("charge", "payment.charged", (_, _, _) => ValueTask.CompletedTask);
+            o.AddHandler("send email", (_, _, _) => ValueTask.CompletedTask);
         });
 
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => services.GetServices<IHostedService>().Single().StartAsync(CancellationToken.None));
 
-        Assert.Equal(3, ex.Failures.Count());
+        Assert.Equal(4, ex.Failures.Count());
+        Assert.Contains(ex.Failures, f => f.Contains("the handler name 'send email' is not a valid operation name", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.Contains("ConcurrentDeliveries must be between 1 and PrefetchCount", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.Contains("MaxRequeueDelay must be between RequeueDelay", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.Contains("the handler name 'charge' is added twice", StringComparison.Ordinal));

@@ -30,8 +30,10 @@ internal sealed class DeliveryDispatcher(RabbitMqConsumerOptions options, IIdemp
         }
         catch (Exception ex)
         {
+            // Every expected failure is an outcome (a handler's exception included); what still throws is the message
+            // itself (an event type the engine refuses) and would throw again on every redelivery.
             Log.DeliveryFailed(logger, ex, options.Queue);
-            answer = BrokerAnswer.Requeue(options.RequeueDelay);
+            answer = BrokerAnswer.DeadLetter(null, null, $"processing the message threw {ex.GetType().Name}: {ex.Message}");
         }
 
         if (answer.Kind == BrokerAnswerKind.DeadLetter && !await TellDeadLetterAsync(message, answer, stopping).ConfigureAwait(false))

@@ -23,9 +23,12 @@ internal static partial class Log
     [LoggerMessage(3206, LogLevel.Error, "The dead-letter callback failed for message {EventType} on queue {Queue}; the message is requeued instead", EventName = "RabbitMqDeadLetterCallbackFailed")]
     public static partial void DeadLetterCallbackFailed(ILogger logger, Exception exception, string eventType, string queue);
 
-    [LoggerMessage(3207, LogLevel.Error, "Processing a message on queue {Queue} failed unexpectedly; it is requeued", EventName = "RabbitMqDeliveryFailed")]
+    [LoggerMessage(3207, LogLevel.Error, "Processing a message on queue {Queue} failed unexpectedly; it is dead-lettered", EventName = "RabbitMqDeliveryFailed")]
     public static partial void DeliveryFailed(ILogger logger, Exception exception, string queue);
 
     [LoggerMessage(3208, LogLevel.Error, "The channel consuming queue {Queue} was closed by the broker ({ReplyCode} {ReplyText}); this consumer receives nothing more until the host restarts it", EventName = "RabbitMqChannelClosed")]
     public static partial void ChannelClosed(ILogger logger, string queue, ushort replyCode, string replyText);
+
+    [LoggerMessage(3209, LogLevel.Error, "A message on queue {Queue} was left unanswered after an unexpected error; the broker redelivers it when the channel closes", EventName = "RabbitMqDeliveryUnanswered")]
+    public static partial void DeliveryUnanswered(ILogger logger, Exception exception, string queue);
 }

@@ -116,7 +116,7 @@ internal sealed class RabbitMqConsumerService(string queue, IServiceProvider ser
         }
         catch (Exception ex)
         {
-            Log.DeliveryFailed(_logger, ex, queue);
+            Log.DeliveryUnanswered(_logger, ex, queue);
         }
         finally
         {

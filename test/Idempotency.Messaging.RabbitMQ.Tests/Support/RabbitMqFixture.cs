@@ -45,7 +45,7 @@ public sealed class RabbitMqFixture : IAsyncLifetime
         await DeclareAsync(new Dictionary<string, object?> { ["x-queue-type"] = "quorum", ["x-delivery-limit"] = deliveryLimit }, deadLetters);
 
     /// <summary>Declares a fresh classic queue (no delivery count, only the redelivered flag).</summary>
-    public async Task<TestQueue> ClassicQueueAsync() => await DeclareAsync([], deadLetters: false);
+    public async Task<TestQueue> ClassicQueueAsync(bool deadLetters = false) => await DeclareAsync([], deadLetters);
 
     public async Task PublishAsync(string exchange, string routingKey, ReadOnlyMemory<byte> body, BasicProperties? properties = null) =>
         await Publisher.BasicPublishAsync(exchange, routingKey, mandatory: true, properties ?? new BasicProperties(), body);
