@@ -42,7 +42,8 @@ public sealed class StartupTests
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => services.GetServices<IHostedService>().Single().StartAsync(CancellationToken.None));
 
         var failure = Assert.Single(ex.Failures);
-        Assert.StartsWith("Event type 'order.placed' keep their records for 1.00:00:00, but the transport may redeliver a message for up to 2.00:00:00 (RabbitMQ queue 'orders': RabbitMqConsumerOptions.RetryHorizon)", failure, StringComparison.Ordinal);
+        Assert.StartsWith("Event type 'order.placed' ", failure, StringComparison.Ordinal);
+        Assert.Contains(" for 1.00:00:00, but the transport may redeliver a message for up to 2.00:00:00 (RabbitMQ queue 'orders': RabbitMqConsumerOptions.RetryHorizon)", failure, StringComparison.Ordinal);
         Assert.Contains("IdempotencyOptions.OperationTtls[\"order.placed\"]", failure, StringComparison.Ordinal);
     }
 
