@@ -8,6 +8,15 @@ public sealed class DeadLetterTests(RabbitMqFixture rabbit)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
+    private static Func<RabbitMqDeadLetter, CancellationToken, ValueTask> Tell(ConcurrentQueue<RabbitMqDeadLetter> told) => (dead, _) =>
+    {
+        told.Enqueue(dead);
+        return ValueTask.CompletedTask;
+    };
+
+    private async Task DeadLetteredAsync(TestQueue queue) =>
+        await rabbit.ReadyCountReachesAsync(queue.DeadLetterQueue!, 1, Timeout);
+
     [Fact]
     public async Task Conflict_SameKeyDifferentPayload_RejectedToTheDeadLetterExchangeAndTold()
     {
@@ -21,18 +30,14 @@ public sealed class DeadLetterTests(RabbitMqFixture rabbit)
                 Interlocked.Increment(ref runs);
                 return ValueTask.CompletedTask;
             });
-            o.OnDeadLetter = (dead, _) =>
-            {
-                told.Enqueue(dead);
-                return ValueTask.CompletedTask;
-            };
+            o.OnDeadLetter = Tell(told);
         });
 
         await rabbit.PublishAsync(string.Empty, queue.Name, Events.Body("evt-1", amount: 10), Events.Properties());
         await Events.EventuallyAsync(() => Volatile.Read(ref runs) == 1, Timeout, () => "the first delivery did not run");
         await rabbit.PublishAsync(string.Empty, queue.Name, Events.Body("evt-1", amount: 99), Events.Properties());
 
-        await Events.EventuallyAsync(async () => await rabbit.ReadyCountAsync(queue.DeadLetterQueue!) == 1, Timeout, () => "nothing reached the dead-letter queue");
+        await rabbit.ReadyCountReachesAsync(queue.DeadLetterQueue!, 1, Timeout);
         await rabbit.DrainedAsync(queue.Name, Timeout);
         await app.StopAsync();
 
@@ -55,16 +60,12 @@ public sealed class DeadLetterTests(RabbitMqFixture rabbit)
         await using var app = await ConsumerApp.StartAsync(rabbit, queue.Name, o =>
         {
             o.AddHandler("charge", "payment.charged", (_, _, _) => ValueTask.CompletedTask);
-            o.OnDeadLetter = (dead, _) =>
-            {
-                told.Enqueue(dead);
-                return ValueTask.CompletedTask;
-            };
+            o.OnDeadLetter = Tell(told);
         });
 
         await rabbit.PublishAsync(string.Empty, queue.Name, Events.Body("evt-1"), Events.Properties("payment.refunded"));
 
-        await Events.EventuallyAsync(async () => await rabbit.ReadyCountAsync(queue.DeadLetterQueue!) == 1, Timeout, () => "nothing reached the dead-letter queue");
+        await rabbit.ReadyCountReachesAsync(queue.DeadLetterQueue!, 1, Timeout);
         await app.StopAsync();
 
         var dead = Assert.Single(told);
@@ -85,7 +86,7 @@ public sealed class DeadLetterTests(RabbitMqFixture rabbit)
 
         await rabbit.PublishAsync(string.Empty, queue.Name, Events.Body("evt-1"), Events.Properties("unknown.type"));
 
-        await Events.EventuallyAsync(async () => await rabbit.ReadyCountAsync(queue.DeadLetterQueue!) == 1, Timeout, () => "nothing reached the dead-letter queue");
+        await rabbit.ReadyCountReachesAsync(queue.DeadLetterQueue!, 1, Timeout);
         await app.StopAsync();
 
         Assert.Equal(2, calls);
@@ -100,17 +101,13 @@ public sealed class DeadLetterTests(RabbitMqFixture rabbit)
         await using var app = await ConsumerApp.StartAsync(rabbit, queue.Name, o =>
         {
             o.AddHandler("charge", (_, _, _) => ValueTask.CompletedTask);
-            o.OnDeadLetter = (dead, _) =>
-            {
-                told.Enqueue(dead);
-                return ValueTask.CompletedTask;
-            };
+            o.OnDeadLetter = Tell(told);
         });
 
         // Event types name records and are at most 200 characters; AMQP allows 255.
         await rabbit.PublishAsync(string.Empty, queue.Name, Events.Body("evt-1"), Events.Properties(new string('t', 220)));
 
-        await Events.EventuallyAsync(async () => await rabbit.ReadyCountAsync(queue.DeadLetterQueue!) == 1, Timeout, () => "nothing reached the dead-letter queue");
+        await rabbit.ReadyCountReachesAsync(queue.DeadLetterQueue!, 1, Timeout);
         await app.StopAsync();
 
         Assert.StartsWith("processing the message threw ArgumentException", Assert.Single(told).Reason, StringComparison.Ordinal);

@@ -38,7 +38,7 @@ public sealed class OutageTests(RabbitMqFixture rabbit)
 
         // Nothing was acknowledged: closing the channel hands all 20 back (the quorum queue takes them back asynchronously).
         Assert.Empty(runs);
-        await Events.EventuallyAsync(async () => await rabbit.ReadyCountAsync(queue.Name) == 20, TimeSpan.FromSeconds(10), () => "fewer than 20 messages came back");
+        await rabbit.ReadyCountReachesAsync(queue.Name, 20, TimeSpan.FromSeconds(10));
 
         // A consumer running through the outage picks up by itself once the store is back.
         await using var second = await ConsumerApp.StartAsync(rabbit, queue.Name, Configure, store, engine: Retry);

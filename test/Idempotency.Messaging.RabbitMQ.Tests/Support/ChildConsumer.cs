@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
+using Idempotency.TestServers;
 
 namespace Idempotency.Messaging.RabbitMQ.Tests;
 
@@ -26,7 +26,7 @@ internal sealed class ChildConsumer : IDisposable
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Idempotency.Messaging.RabbitMQ.ChildConsumer.dll");
         Assert.True(File.Exists(dll), $"The child consumer is missing at {dll}: the test project's reference should copy it there.");
-        var start = new ProcessStartInfo(DotnetHost())
+        var start = new ProcessStartInfo(DotnetHost.Path)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -78,18 +78,5 @@ internal sealed class ChildConsumer : IDisposable
         {
             lines.Enqueue(line);
         }
-    }
-
-    // The same dotnet that runs the tests: the CLI exports its path; else the one owning this runtime; else PATH.
-    private static string DotnetHost()
-    {
-        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host))
-        {
-            return host;
-        }
-
-        var name = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "dotnet.exe" : "dotnet";
-        var candidate = Path.Combine(Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", "..")), name);
-        return File.Exists(candidate) ? candidate : name;
     }
 }

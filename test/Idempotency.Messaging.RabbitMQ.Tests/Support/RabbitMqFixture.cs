@@ -52,6 +52,13 @@ public sealed class RabbitMqFixture : IAsyncLifetime
 
     public async Task<uint> ReadyCountAsync(string queue) => (await Publisher.QueueDeclarePassiveAsync(queue)).MessageCount;
 
+    /// <summary>Waits until the queue holds exactly <paramref name="count"/> ready messages.</summary>
+    public async Task ReadyCountReachesAsync(string queue, uint count, TimeSpan timeout)
+    {
+        uint last = 0;
+        await Events.EventuallyAsync(async () => (last = await ReadyCountAsync(queue)) == count, timeout, () => $"queue {queue} holds {last} ready messages, not {count}");
+    }
+
     /// <summary>
     /// Waits until the queue has had no ready message for a second: consumers answer within milliseconds here, so by
     /// then every delivery was acknowledged (a stop after it must hand nothing back).
