@@ -17,12 +17,13 @@ namespace Idempotency.Messaging.RabbitMQ;
 internal sealed class RabbitMqConsumerService(string queue, IServiceProvider services) : IHostedService, IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
-    private readonly ConcurrentDictionary<ulong, Task> _inFlight = new();
+    private readonly ConcurrentDictionary<long, Task> _inFlight = new(); // by our own sequence: delivery tags restart after a connection recovery
     private readonly ILogger _logger = services.GetService<ILoggerFactory>()?.CreateLogger("Idempotency.Messaging.RabbitMQ") ?? NullLogger.Instance;
     private IChannel? _channel;
     private DeliveryDispatcher? _dispatcher;
     private string? _consumerTag;
     private volatile bool _draining;
+    private long _deliveries;
     private int _disposed;
 
     public string Queue => queue;
@@ -108,8 +109,9 @@ internal sealed class RabbitMqConsumerService(string queue, IServiceProvider ser
             return; // not answered: the broker requeues it when the channel closes
         }
 
+        var id = Interlocked.Increment(ref _deliveries);
         var dispatch = _dispatcher!.DispatchAsync(_channel!, delivery, _stopping.Token);
-        _inFlight[delivery.DeliveryTag] = dispatch;
+        _inFlight[id] = dispatch;
         try
         {
             await dispatch.ConfigureAwait(false);
@@ -120,7 +122,7 @@ internal sealed class RabbitMqConsumerService(string queue, IServiceProvider ser
         }
         finally
         {
-            _inFlight.TryRemove(delivery.DeliveryTag, out _);
+            _inFlight.TryRemove(id, out _);
         }
     }
 
