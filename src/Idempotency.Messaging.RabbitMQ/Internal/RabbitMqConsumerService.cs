@@ -26,8 +26,6 @@ internal sealed class RabbitMqConsumerService(string queue, IServiceProvider ser
     private long _deliveries;
     private int _disposed;
 
-    public string Queue => queue;
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         // Resolving the options and the consumer validates both (the record TTLs against this queue's retry horizon
