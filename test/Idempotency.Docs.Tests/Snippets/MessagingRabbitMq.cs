@@ -29,6 +29,12 @@ internal static class MessagingRabbitMq
     /// <summary>Stands for the application's payment service in the snippet.</summary>
     public sealed class Payments
     {
-        public ValueTask ChargeAsync(InboundMessage message, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+        private int _charged;
+
+        public ValueTask ChargeAsync(InboundMessage message, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _charged);
+            return ValueTask.CompletedTask;
+        }
     }
 }
