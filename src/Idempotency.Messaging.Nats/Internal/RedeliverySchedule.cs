@@ -53,16 +53,18 @@ internal sealed class RedeliverySchedule
                 return null;
             }
 
-            // Whole ticks in decimal: a huge MaxDeliver saturates instead of overflowing, and start-up then says so.
-            decimal ticks = 0;
+            // A huge MaxDeliver saturates instead of overflowing; start-up then says no TTL covers it.
+            long ticks = 0;
             for (var i = 0; i < _backOff.Length && i < MaxDeliver; i++)
             {
                 ticks += _backOff[i].Ticks;
             }
 
-            var tail = _backOff.Length == 0 ? AckWait : _backOff[^1];
-            ticks += Math.Max(0, MaxDeliver - _backOff.Length) * (decimal)tail.Ticks;
-            return ticks >= TimeSpan.MaxValue.Ticks ? TimeSpan.MaxValue : TimeSpan.FromTicks((long)ticks);
+            var tail = (_backOff.Length == 0 ? AckWait : _backOff[^1]).Ticks;
+            var repeats = Math.Max(0, MaxDeliver - _backOff.Length);
+            return tail > 0 && repeats > (TimeSpan.MaxValue.Ticks - ticks) / tail
+                ? TimeSpan.MaxValue
+                : TimeSpan.FromTicks(ticks + (repeats * tail));
         }
     }
 
