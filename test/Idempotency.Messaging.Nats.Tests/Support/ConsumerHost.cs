@@ -72,6 +72,8 @@ public sealed class ConsumerHost : IAsyncDisposable
         }
     }
 
+    public IServiceProvider Services => _services;
+
     /// <summary>How many deliveries ended with <paramref name="outcome"/>, over every handler.</summary>
     public long Count(MessageOutcome outcome) => _messages.GetMeasurementSnapshot()
         .Where(m => m.Tags.TryGetValue(IdempotencyTelemetry.OutcomeTag, out var tag) && string.Equals((string?)tag, OutcomeName(outcome), StringComparison.Ordinal))
