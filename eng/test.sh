@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine with the .NET 10 SDK: installs the servers the tests start
-# (redis-server, PostgreSQL 15) when they are missing, then builds and runs every test project.
+# (redis-server, PostgreSQL 15, nats-server) when they are missing, then builds and runs every test project.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 [ -x /usr/lib/postgresql/15/bin/initdb ] && [ -x /usr/lib/postgresql/15/bin/postgres ] || need_apt+=(postgresql-15)
+command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || need_apt+=(nats-server)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -3,8 +3,8 @@ namespace Idempotency.Messaging.Nats;
 /// <summary>Every default value of the NATS adapter in one place.</summary>
 internal static class NatsConsumerDefaults
 {
-    public const int MaxConcurrency = 1;
-    public const int MaxConcurrencyLimit = 1024;
+    public const int ConcurrentDeliveries = 1;
+    public const int ConcurrentDeliveriesLimit = 1024;
 
     /// <summary>The header JetStream deduplicates publications by, read as <see cref="InboundMessage.MessageId"/>.</summary>
     public const string MessageIdHeader = "Nats-Msg-Id";

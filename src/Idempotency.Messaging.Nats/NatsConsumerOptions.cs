@@ -50,7 +50,7 @@ public sealed class NatsConsumerOptions
 
     /// <summary>Gets or sets how many messages are processed at once. One keeps the stream's order between redeliveries.</summary>
     /// <value>The default value is 1.</value>
-    public int MaxConcurrency { get; set; } = NatsConsumerDefaults.MaxConcurrency;
+    public int ConcurrentDeliveries { get; set; } = NatsConsumerDefaults.ConcurrentDeliveries;
 
     /// <summary>
     /// Gets or sets a redelivery horizon to check record TTLs against, when it is longer than the one computed from the
@@ -60,11 +60,31 @@ public sealed class NatsConsumerOptions
     /// <value>The default value is <see langword="null"/> (computed only).</value>
     public TimeSpan? RetryHorizon { get; set; }
 
-    /// <summary>
-    /// Gets the handlers, by name, that every message runs through in order; each runs once per event (records are kept
-    /// per handler). A handler gets the message, a service scope of its own, and a token that is cancelled when the
-    /// consumer stops. Use the consumer's filter subjects to choose which events it receives.
-    /// </summary>
-    public IDictionary<string, Func<InboundMessage, IServiceProvider, CancellationToken, ValueTask>> Handlers { get; } =
-        new Dictionary<string, Func<InboundMessage, IServiceProvider, CancellationToken, ValueTask>>(StringComparer.Ordinal);
+    internal List<NatsHandler> Handlers { get; } = [];
+
+    /// <summary>Adds a handler of every message the consumer receives. Its records are kept under its name, so each handler runs once per event.</summary>
+    /// <param name="handler">The handler's name (the record's operation name): keep it stable across releases.</param>
+    /// <param name="handle">The handler; it gets the message, a service scope of its own and a token that fires when the consumer stops.</param>
+    /// <returns>These options.</returns>
+    public NatsConsumerOptions AddHandler(string handler, Func<InboundMessage, IServiceProvider, CancellationToken, ValueTask> handle) =>
+        Add(handler, eventType: null, handle);
+
+    /// <summary>Adds a handler of one event type; other messages pass it by. Its records are kept under its name.</summary>
+    /// <param name="handler">The handler's name (the record's operation name): keep it stable across releases.</param>
+    /// <param name="eventType">The event type it takes (the subject, or the <see cref="EventTypeHeader"/> value).</param>
+    /// <param name="handle">The handler; it gets the message, a service scope of its own and a token that fires when the consumer stops.</param>
+    /// <returns>These options.</returns>
+    public NatsConsumerOptions AddHandler(string handler, string eventType, Func<InboundMessage, IServiceProvider, CancellationToken, ValueTask> handle)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(eventType);
+        return Add(handler, eventType, handle);
+    }
+
+    private NatsConsumerOptions Add(string handler, string? eventType, Func<InboundMessage, IServiceProvider, CancellationToken, ValueTask> handle)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(handler);
+        ArgumentNullException.ThrowIfNull(handle);
+        Handlers.Add(new NatsHandler(handler, eventType, handle));
+        return this;
+    }
 }

@@ -28,7 +28,7 @@ services.AddIdempotency(o =>
 {
     o.Stream = Value("--stream");
     o.Consumer = Value("--consumer");
-    o.Handlers["ship-order"] = async (message, _, cancellationToken) =>
+    o.AddHandler("ship-order", async (message, _, cancellationToken) =>
     {
         using var json = JsonDocument.Parse(message.Body);
         var eventId = json.RootElement.GetProperty("eventId").GetString()!;
@@ -40,7 +40,7 @@ services.AddIdempotency(o =>
 
         await Task.Delay(10, cancellationToken);
         Append("DONE", eventId);
-    };
+    });
 });
 
 await using var provider = services.BuildServiceProvider();

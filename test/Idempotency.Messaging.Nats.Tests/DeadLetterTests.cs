@@ -20,7 +20,7 @@ public sealed class DeadLetterTests(NatsFixture nats) : IClassFixture<NatsFixtur
         {
             o.Consumer = "billing";
             o.DeadLetterSubject = deadLetters.Subject;
-            o.Handlers["charge-card"] = runs.Handler("charge-card");
+            o.AddHandler("charge-card", runs.Handler("charge-card"));
         });
         await stream.PublishAsync("evt-1", data: "{\"amount\":10}", messageId: "m-1");
         await stream.PublishAsync("evt-1", data: "{\"amount\":99}", messageId: "m-2"); // same event id, other payload
@@ -51,7 +51,7 @@ public sealed class DeadLetterTests(NatsFixture nats) : IClassFixture<NatsFixtur
         await using var host = new ConsumerHost(stream, new InMemoryIdempotencyStore(), o =>
         {
             o.Consumer = "billing";
-            o.Handlers["charge-card"] = runs.Handler("charge-card");
+            o.AddHandler("charge-card", runs.Handler("charge-card"));
         });
         await using var advisories = await nats.Connection.SubscribeCoreAsync<byte[]>($"$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.{stream.Name}.billing");
         await stream.PublishAsync("evt-1", data: "{\"amount\":10}", messageId: "m-1");
@@ -85,11 +85,11 @@ public sealed class DeadLetterTests(NatsFixture nats) : IClassFixture<NatsFixtur
             {
                 o.Consumer = "billing";
                 o.DeadLetterSubject = deadLetters.Subject;
-                o.Handlers["charge-card"] = (_, _, _) =>
+                o.AddHandler("charge-card", (_, _, _) =>
                 {
                     Interlocked.Increment(ref attempts);
                     throw new InvalidOperationException("always");
-                };
+                });
             },
             consumer: c => c.MaxDeliveries = 10); // the consumer alone would retry longer than JetStream delivers
         await stream.PublishAsync("evt-1");

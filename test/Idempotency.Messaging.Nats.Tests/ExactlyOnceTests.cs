@@ -35,8 +35,8 @@ public sealed class ExactlyOnceTests(NatsFixture nats, ITestOutputHelper output)
         void Configure(NatsConsumerOptions o)
         {
             o.Consumer = "billing";
-            o.MaxConcurrency = 4;
-            o.Handlers["charge-card"] = runs.Handler("charge-card");
+            o.ConcurrentDeliveries = 4;
+            o.AddHandler("charge-card", runs.Handler("charge-card"));
         }
 
         // Two instances of one service on one durable consumer: concurrent duplicates meet as "in progress" and are

@@ -16,8 +16,8 @@ public sealed class FailureTests(NatsFixture nats) : IClassFixture<NatsFixture>
         await using var host = new ConsumerHost(stream, new InMemoryIdempotencyStore(), o =>
         {
             o.Consumer = "billing";
-            o.Handlers["charge-card"] = runs.Handler("charge-card", (eventId, _, _) =>
-                eventId == "evt-2" && Interlocked.Increment(ref attempts) == 1 ? throw new InvalidOperationException("card declined") : Task.CompletedTask);
+            o.AddHandler("charge-card", runs.Handler("charge-card", (eventId, _, _) =>
+                eventId == "evt-2" && Interlocked.Increment(ref attempts) == 1 ? throw new InvalidOperationException("card declined") : Task.CompletedTask));
         });
         for (var i = 1; i <= 3; i++)
         {
@@ -55,8 +55,8 @@ public sealed class FailureTests(NatsFixture nats) : IClassFixture<NatsFixture>
             {
                 o.Consumer = "billing";
                 o.RetryHorizon = TimeSpan.FromHours(1); // what an unlimited consumer must be told
-                o.MaxConcurrency = 4;
-                o.Handlers["charge-card"] = runs.Handler("charge-card");
+                o.ConcurrentDeliveries = 4;
+                o.AddHandler("charge-card", runs.Handler("charge-card"));
             },
             engine: e => e.DefaultPolicy.StoreUnavailableRetryAfter = TimeSpan.FromMilliseconds(200));
         for (var i = 0; i < Events; i++)
@@ -97,12 +97,12 @@ public sealed class FailureTests(NatsFixture nats) : IClassFixture<NatsFixture>
             o =>
             {
                 o.Consumer = "billing";
-                o.MaxConcurrency = 2; // a redelivery would find a free slot
-                o.Handlers["render-report"] = runs.Handler("render-report", async (_, _, ct) =>
+                o.ConcurrentDeliveries = 2; // a redelivery would find a free slot
+                o.AddHandler("render-report", runs.Handler("render-report", async (_, _, ct) =>
                 {
                     Interlocked.Increment(ref started);
                     await Task.Delay(TimeSpan.FromSeconds(2.5), ct);
-                });
+                }));
             },
             consumer: c => c.ProgressInterval = TimeSpan.FromMilliseconds(300));
         await stream.PublishAsync("evt-1");

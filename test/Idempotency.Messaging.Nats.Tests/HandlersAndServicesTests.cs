@@ -13,9 +13,9 @@ public sealed class HandlersAndServicesTests(NatsFixture nats) : IClassFixture<N
         await using var host = new ConsumerHost(stream, new InMemoryIdempotencyStore(), o =>
         {
             o.Consumer = "orders";
-            o.Handlers["charge-card"] = runs.Handler("charge-card");
-            o.Handlers["send-receipt"] = runs.Handler("send-receipt", (eventId, _, _) =>
-                eventId == "evt-3" && Interlocked.Increment(ref receiptFailures) == 1 ? throw new TimeoutException("mail server") : Task.CompletedTask);
+            o.AddHandler("charge-card", runs.Handler("charge-card"));
+            o.AddHandler("send-receipt", runs.Handler("send-receipt", (eventId, _, _) =>
+                eventId == "evt-3" && Interlocked.Increment(ref receiptFailures) == 1 ? throw new TimeoutException("mail server") : Task.CompletedTask));
         });
         for (var i = 0; i < 20; i++)
         {
@@ -42,6 +42,30 @@ public sealed class HandlersAndServicesTests(NatsFixture nats) : IClassFixture<N
     }
 
     [Fact]
+    public async Task HandlerOfOneEventType_SeesOnlyThatType_OthersAreStillAcknowledged()
+    {
+        var stream = await nats.CreateStreamAsync();
+        await stream.CreateConsumerAsync("orders");
+        var runs = new HandlerRuns();
+        await using var host = new ConsumerHost(stream, new InMemoryIdempotencyStore(), o =>
+        {
+            o.Consumer = "orders";
+            o.AddHandler("charge-card", stream.Subject("paid"), runs.Handler("charge-card"));
+            o.AddHandler("audit", runs.Handler("audit"));
+        });
+        await stream.PublishAsync("evt-1", eventName: "paid");
+        await stream.PublishAsync("evt-2", eventName: "refunded");
+
+        await host.StartAsync();
+        await stream.WaitUntilAllAnsweredAsync("orders", 2, TimeSpan.FromSeconds(20));
+
+        Assert.Equal(1, runs["charge-card", "evt-1"]);
+        Assert.Equal(0, runs["charge-card", "evt-2"]);
+        Assert.Equal(1, runs["audit", "evt-1"]);
+        Assert.Equal(1, runs["audit", "evt-2"]);
+    }
+
+    [Fact]
     public async Task TwoServicesOnOneStore_EachRunsOnce()
     {
         var stream = await nats.CreateStreamAsync();
@@ -52,8 +76,8 @@ public sealed class HandlersAndServicesTests(NatsFixture nats) : IClassFixture<N
         var shipping = new HandlerRuns();
 
         // The same handler name in both: only the service name keeps their records apart.
-        await using var billingHost = new ConsumerHost(stream, store, o => { o.Consumer = "billing"; o.Handlers["handle"] = billing.Handler("handle"); }, serviceName: "billing");
-        await using var shippingHost = new ConsumerHost(stream, store, o => { o.Consumer = "shipping"; o.Handlers["handle"] = shipping.Handler("handle"); }, serviceName: "shipping");
+        await using var billingHost = new ConsumerHost(stream, store, o => { o.Consumer = "billing"; o.AddHandler("handle", billing.Handler("handle")); }, serviceName: "billing");
+        await using var shippingHost = new ConsumerHost(stream, store, o => { o.Consumer = "shipping"; o.AddHandler("handle", shipping.Handler("handle")); }, serviceName: "shipping");
         for (var i = 0; i < 30; i++)
         {
             await stream.PublishAsync($"evt-{i}");

@@ -73,6 +73,18 @@ public sealed class RetryHorizonStartupTests(NatsFixture nats) : IClassFixture<N
     }
 
     [Fact]
+    public async Task ConsumerWithoutExplicitAcks_StartFails()
+    {
+        var stream = await nats.CreateStreamAsync();
+        await stream.CreateConsumerAsync("billing", c => c.AckPolicy = ConsumerConfigAckPolicy.None);
+        await using var host = Host(stream, _ => { });
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(host.StartAsync);
+
+        Assert.Contains("acknowledges with AckPolicy None: it must be Explicit", Assert.Single(ex.Failures), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ConsumerThatDoesNotExist_StartFails()
     {
         var stream = await nats.CreateStreamAsync();
@@ -88,12 +100,23 @@ public sealed class RetryHorizonStartupTests(NatsFixture nats) : IClassFixture<N
         await using var host = new ConsumerHost(stream, new InMemoryIdempotencyStore(), o =>
         {
             o.Consumer = " ";
-            o.MaxConcurrency = 0;
+            o.ConcurrentDeliveries = 0;
         });
 
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(host.StartAsync);
 
         Assert.Equal(3, ex.Failures.Count());
+    }
+
+    [Fact]
+    public async Task TwoHandlersOfOneName_StartFails()
+    {
+        var stream = await nats.CreateStreamAsync();
+        await using var host = Host(stream, o => o.AddHandler("charge-card", (_, _, _) => ValueTask.CompletedTask));
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(host.StartAsync);
+
+        Assert.Contains("'charge-card' is added 2 times", Assert.Single(ex.Failures), StringComparison.Ordinal);
     }
 
     private static ConsumerHost Host(TestStream stream, Action<NatsConsumerOptions> configure, Action<IdempotencyOptions>? engine = null) =>
@@ -103,7 +126,7 @@ public sealed class RetryHorizonStartupTests(NatsFixture nats) : IClassFixture<N
             o =>
             {
                 o.Consumer = "billing";
-                o.Handlers["charge-card"] = (_, _, _) => ValueTask.CompletedTask;
+                o.AddHandler("charge-card", (_, _, _) => ValueTask.CompletedTask);
                 configure(o);
             },
             engine: engine);

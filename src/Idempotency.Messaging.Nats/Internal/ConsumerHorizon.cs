@@ -10,6 +10,11 @@ internal static class ConsumerHorizon
 {
     public static void Apply(RedeliverySchedule schedule, NatsConsumerOptions nats, IdempotentConsumerOptions consumer, IEnumerable<IValidateOptions<IdempotentConsumerOptions>> validators)
     {
+        if (schedule.Problem is { } problem)
+        {
+            Fail($"{schedule.Describe()} {problem}");
+        }
+
         var (horizon, source) = Choose(schedule, nats);
         if (horizon > consumer.RetryHorizon)
         {

@@ -31,9 +31,9 @@ internal static class NatsConsumerOptionsValidator
             yield return $"{nameof(NatsConsumerOptions.DeadLetterSubject)} must be null (terminate) or a subject without spaces or wildcards.";
         }
 
-        if (options.MaxConcurrency < 1 || options.MaxConcurrency > NatsConsumerDefaults.MaxConcurrencyLimit)
+        if (options.ConcurrentDeliveries < 1 || options.ConcurrentDeliveries > NatsConsumerDefaults.ConcurrentDeliveriesLimit)
         {
-            yield return $"{nameof(NatsConsumerOptions.MaxConcurrency)} must be between 1 and {NatsConsumerDefaults.MaxConcurrencyLimit}.";
+            yield return $"{nameof(NatsConsumerOptions.ConcurrentDeliveries)} must be between 1 and {NatsConsumerDefaults.ConcurrentDeliveriesLimit}.";
         }
 
         if (options.RetryHorizon is { } horizon && (horizon <= TimeSpan.Zero || horizon > NatsConsumerDefaults.MaxRetryHorizon))
@@ -43,15 +43,12 @@ internal static class NatsConsumerOptionsValidator
 
         if (options.Handlers.Count == 0)
         {
-            yield return $"{nameof(NatsConsumerOptions.Handlers)} must have at least one handler.";
+            yield return $"Add at least one handler ({nameof(NatsConsumerOptions.AddHandler)}).";
         }
 
-        foreach (var (name, handler) in options.Handlers)
+        foreach (var named in options.Handlers.GroupBy(static h => h.Name, StringComparer.Ordinal).Where(static g => g.Count() > 1))
         {
-            if (string.IsNullOrWhiteSpace(name) || handler is null)
-            {
-                yield return $"Every handler needs a name and a delegate ('{name}').";
-            }
+            yield return $"The handler name '{named.Key}' is added {named.Count()} times: each handler needs its own name, which keeps its records apart.";
         }
     }
 }

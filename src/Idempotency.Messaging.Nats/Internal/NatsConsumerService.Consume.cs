@@ -3,7 +3,7 @@ using NATS.Client.JetStream;
 
 namespace Idempotency.Messaging.Nats;
 
-/// <summary>The pull loop: at most <see cref="NatsConsumerOptions.MaxConcurrency"/> deliveries in process at once.</summary>
+/// <summary>The pull loop: at most <see cref="NatsConsumerOptions.ConcurrentDeliveries"/> deliveries in process at once.</summary>
 internal sealed partial class NatsConsumerService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -27,12 +27,12 @@ internal sealed partial class NatsConsumerService
         }
 
         // Every slot free means no delivery is in process any more.
-        for (var i = 0; i < _options.MaxConcurrency; i++)
+        for (var i = 0; i < _options.ConcurrentDeliveries; i++)
         {
             await _slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
-        _slots.Release(_options.MaxConcurrency);
+        _slots.Release(_options.ConcurrentDeliveries);
     }
 
     private async Task ConsumeAsync(INatsJSConsumer consumer, CancellationToken stoppingToken)
@@ -40,7 +40,7 @@ internal sealed partial class NatsConsumerService
         // A small buffer: a fetched message's ack wait runs while it waits for a slot.
         var consumeOptions = new NatsJSConsumeOpts
         {
-            MaxMsgs = _options.MaxConcurrency * NatsConsumerDefaults.PrefetchPerSlot,
+            MaxMsgs = _options.ConcurrentDeliveries * NatsConsumerDefaults.PrefetchPerSlot,
             DrainOnCancel = true,
         };
         await foreach (var raw in consumer.ConsumeAsync(NatsRawSerializer<ReadOnlyMemory<byte>>.Default, consumeOptions, stoppingToken).ConfigureAwait(false))

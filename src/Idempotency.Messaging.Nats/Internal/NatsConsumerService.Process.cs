@@ -8,11 +8,11 @@ internal sealed partial class NatsConsumerService
     private async Task ProcessAsync(NatsDelivery delivery, CancellationToken abort)
     {
         var results = new List<HandlerResult>(_options.Handlers.Count);
-        foreach (var (name, handle) in _options.Handlers)
+        foreach (var handler in _options.Handlers.Where(h => h.Takes(delivery.Message)))
         {
             try
             {
-                results.Add(await RunHandlerAsync(delivery, name, handle, abort).ConfigureAwait(false));
+                results.Add(await RunHandlerAsync(delivery, handler.Name, handler.Handle, abort).ConfigureAwait(false));
             }
             catch (OperationCanceledException) when (abort.IsCancellationRequested)
             {

@@ -43,7 +43,7 @@ internal sealed partial class NatsConsumerService : BackgroundService
         _consumer = consumer;
         _scopes = scopes;
         _logger = loggerFactory.CreateLogger("Idempotency.Messaging.Nats");
-        _slots = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
+        _slots = new SemaphoreSlim(options.ConcurrentDeliveries, options.ConcurrentDeliveries);
     }
 
     /// <summary>Gets the consumer's redelivery schedule, read from the server at start-up.</summary>

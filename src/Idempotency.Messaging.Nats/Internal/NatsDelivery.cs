@@ -34,9 +34,8 @@ internal sealed class NatsDelivery
     public static NatsDelivery From(INatsJSMsg<ReadOnlyMemory<byte>> raw, NatsConsumerOptions options)
     {
         var headers = Headers(raw.Headers);
-        var eventType = options.EventTypeHeader is { } name && headers?.GetValueOrDefault(name) is { Length: > 0 } fromHeader
-            ? fromHeader
-            : raw.Subject;
+        var fromHeader = options.EventTypeHeader is { } name ? headers?.GetValueOrDefault(name) : null;
+        var eventType = string.IsNullOrWhiteSpace(fromHeader) ? raw.Subject : fromHeader;
         var metadata = raw.Metadata;
         var message = new InboundMessage(eventType, raw.Data)
         {

@@ -17,10 +17,19 @@ internal sealed class RedeliverySchedule
         Consumer = consumer;
         AckWait = config.AckWait;
         MaxDeliver = config.MaxDeliver;
+        Problem = config switch
+        {
+            { AckPolicy: not ConsumerConfigAckPolicy.Explicit } => $"acknowledges with AckPolicy {config.AckPolicy}: it must be Explicit, so a message is acknowledged only once its records are durable.",
+            { DeliverSubject.Length: > 0 } => "is a push consumer (it has a DeliverSubject): use a pull consumer.",
+            _ => null,
+        };
         _backOff = config.Backoff?.Where(static step => step > TimeSpan.Zero).ToArray() ?? [];
     }
 
     public string Consumer { get; }
+
+    /// <summary>Gets why the adapter cannot consume through this consumer, or <see langword="null"/>.</summary>
+    public string? Problem { get; }
 
     public TimeSpan AckWait { get; }
 
