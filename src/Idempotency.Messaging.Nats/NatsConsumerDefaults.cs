@@ -15,6 +15,9 @@ internal static class NatsConsumerDefaults
     /// <summary>How long the consume loop waits before it tries again after the consumer could not be read.</summary>
     public static readonly TimeSpan ConsumeRetryDelay = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a stop past the shutdown timeout waits for cancelled handlers to release their claims and hand their messages back.</summary>
+    public static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(2);
+
     /// <summary>The longest horizon a TTL can cover (the engine's longest TTL).</summary>
     public static readonly TimeSpan MaxRetryHorizon = TimeSpan.FromDays(365);
 }

@@ -69,12 +69,17 @@ internal sealed partial class NatsConsumerService : BackgroundService
 
     /// <summary>
     /// Stops pulling at once, and lets the handlers that run finish until <paramref name="cancellationToken"/> (the host's
-    /// shutdown timeout) ends; then they are cancelled, their claims released, and their messages handed back.
+    /// shutdown timeout) ends; then they are cancelled, so their claims are released and their messages handed back, which
+    /// takes a moment more (<see cref="NatsConsumerDefaults.AbortGrace"/> at most).
     /// </summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        using var abort = cancellationToken.Register(static state => ((CancellationTokenSource)state!).Cancel(), _abort);
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        if (ExecuteTask is { IsCompleted: false } running)
+        {
+            await _abort.CancelAsync().ConfigureAwait(false);
+            await running.WaitAsync(NatsConsumerDefaults.AbortGrace, TimeProvider.System).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
     }
 
     public override void Dispose()

@@ -60,14 +60,15 @@ public sealed class ConsumerHost : IAsyncDisposable
         _started = started;
     }
 
-    public async Task StopAsync()
+    /// <summary>Stops the hosted services; <paramref name="shutdownTimeout"/> is the host's, after which running handlers are cancelled.</summary>
+    public async Task StopAsync(CancellationToken shutdownTimeout = default)
     {
         if (_started is { } started)
         {
             _started = null;
             foreach (var service in Enumerable.Reverse(started))
             {
-                await service.StopAsync(CancellationToken.None);
+                await service.StopAsync(shutdownTimeout);
             }
         }
     }
