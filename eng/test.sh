@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine with the .NET 10 SDK: installs the servers the tests start
-# (redis-server, PostgreSQL 15, nats-server) when they are missing, then builds and runs every test project.
+# (redis-server, PostgreSQL 15) when they are missing, then builds and runs every test project.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Xunit;
 
 namespace Idempotency.TestServers;
@@ -13,7 +12,7 @@ namespace Idempotency.TestServers;
 public sealed class NatsServer : IAsyncLifetime
 {
     private const string InstallHint = "Debian/Ubuntu: sudo apt-get install -y nats-server";
-    private readonly StringBuilder _output = new();
+    private readonly ServerOutput _output = new();
     private string? _directory;
     private Process? _process;
 
@@ -24,16 +23,7 @@ public sealed class NatsServer : IAsyncLifetime
     public string Url => string.Create(CultureInfo.InvariantCulture, $"nats://127.0.0.1:{Port}");
 
     /// <summary>Gets the server's own output so far (for failure messages).</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _output.ToString();
 
     /// <summary>Finds <c>nats-server</c> (failing with an install hint when it is missing) and starts it.</summary>
     public async Task InitializeAsync()
@@ -49,7 +39,7 @@ public sealed class NatsServer : IAsyncLifetime
                 binary,
                 ["-js", "-a", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-sd", _directory],
                 _directory,
-                Append);
+                _output.Append);
             _process = process;
             try
             {
@@ -79,13 +69,5 @@ public sealed class NatsServer : IAsyncLifetime
         _process = null;
         await WatchedProcess.KillAsync(process);
         WatchedProcess.DeleteDirectory(_directory);
-    }
-
-    private void Append(string line)
-    {
-        lock (_output)
-        {
-            _output.AppendLine(line);
-        }
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using Xunit;
 
 namespace Idempotency.TestServers;
@@ -13,7 +12,7 @@ namespace Idempotency.TestServers;
 public sealed class RedisServer : IAsyncLifetime
 {
     private const string InstallHint = "Debian/Ubuntu: sudo apt-get install -y redis-server";
-    private readonly StringBuilder _output = new();
+    private readonly ServerOutput _output = new();
     private string? _binary;
     private string? _directory;
     private Process? _process;
@@ -32,16 +31,7 @@ public sealed class RedisServer : IAsyncLifetime
     public string ConnectionString => $"127.0.0.1:{Port}";
 
     /// <summary>Gets the server's own output so far (for failure messages).</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _output.ToString();
 
     /// <summary>Finds <c>redis-server</c> (failing with an install hint when it is missing) and starts it.</summary>
     public async Task InitializeAsync()
@@ -101,7 +91,7 @@ public sealed class RedisServer : IAsyncLifetime
                 "--loglevel", "warning",
             ],
             _directory!,
-            Append);
+            _output.Append);
         _process = process;
 
         var deadline = Stopwatch.StartNew();
@@ -121,13 +111,5 @@ public sealed class RedisServer : IAsyncLifetime
         }
 
         throw new TimeoutException($"redis-server did not answer PING on 127.0.0.1:{Port} within 20 s. Output:\n{Output}");
-    }
-
-    private void Append(string line)
-    {
-        lock (_output)
-        {
-            _output.AppendLine(line);
-        }
     }
 }

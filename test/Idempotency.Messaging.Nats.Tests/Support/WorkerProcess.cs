@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
+using Idempotency.TestServers;
 
 namespace Idempotency.Messaging.Nats.Tests;
 
@@ -17,7 +17,7 @@ public sealed class WorkerProcess : IDisposable
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Idempotency.Messaging.Nats.CrashWorker.dll");
         Assert.True(File.Exists(dll), $"The crash worker is missing at {dll}: the test project's reference to it should copy it there.");
-        var start = new ProcessStartInfo(DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(DotnetHost.Path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in (string[])[dll, .. arguments])
         {
             start.ArgumentList.Add(argument);
@@ -73,19 +73,6 @@ public sealed class WorkerProcess : IDisposable
     {
         KillHard();
         _process.Dispose();
-    }
-
-    // The same dotnet that runs the tests: the CLI exports its path; else the one owning this runtime; else PATH.
-    private static string DotnetHost()
-    {
-        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host))
-        {
-            return host;
-        }
-
-        var name = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "dotnet.exe" : "dotnet";
-        var candidate = Path.Combine(Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", "..")), name);
-        return File.Exists(candidate) ? candidate : name;
     }
 
     private void OnLine(string? line)
