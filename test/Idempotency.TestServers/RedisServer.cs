@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using Xunit;
 
 namespace Idempotency.TestServers;
@@ -13,7 +12,7 @@ namespace Idempotency.TestServers;
 public sealed class RedisServer : IAsyncLifetime
 {
     private const string InstallHint = "Debian/Ubuntu: sudo apt-get install -y redis-server";
-    private readonly StringBuilder _output = new();
+    private readonly ServerOutput _output = new();
     private string? _binary;
     private string? _directory;
     private Process? _process;
@@ -38,16 +37,7 @@ public sealed class RedisServer : IAsyncLifetime
     public string ConnectionString => $"127.0.0.1:{Port}";
 
     /// <summary>Gets the server's own output so far (for failure messages).</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _output.ToString();
 
     /// <summary>Finds <c>redis-server</c> (failing with an install hint when it is missing) and starts it.</summary>
     public async Task InitializeAsync()
@@ -76,24 +66,7 @@ public sealed class RedisServer : IAsyncLifetime
     {
         var process = _process;
         _process = null;
-        if (process is null)
-        {
-            return;
-        }
-
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        }
-        finally
-        {
-            process.Dispose();
-        }
+        await WatchedProcess.KillAsync(process);
     }
 
     /// <summary>Starts the server again on the same port, empty (unless <see cref="AppendOnly"/>), after <see cref="StopAsync"/>.</summary>
@@ -105,61 +78,27 @@ public sealed class RedisServer : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await StopAsync();
-        if (_directory is not null)
-        {
-            try
-            {
-                Directory.Delete(_directory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A leftover temp directory is harmless.
-            }
-        }
+        WatchedProcess.DeleteDirectory(_directory);
     }
 
     private async Task StartAsync()
     {
-        // sh runs redis-server in the background and kills it as soon as this test process is gone.
-        const string Watchdog = """
-            "$0" "$@" &
-            child=$!
-            trap 'kill -9 $child 2>/dev/null; exit 0' TERM INT
-            while kill -0 $PARENT_PID 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done
-            kill -9 $child 2>/dev/null
-            wait $child
-            """;
-        var start = new ProcessStartInfo("/bin/sh")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _directory,
-        };
-        start.Environment["PARENT_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var argument in (string[])
-        [
-            "-c", Watchdog, _binary!,
-            "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--bind", "127.0.0.1",
-            "--dir", _directory!,
-            "--save", string.Empty,
-            "--appendonly", AppendOnly ? "yes" : "no",
-            "--appendfsync", "always",
-            "--daemonize", "no",
-            "--protected-mode", "no",
-            "--loglevel", "warning",
-            .. ExtraArguments,
-        ])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = WatchedProcess.Start(
+            _binary!,
+            [
+                "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--bind", "127.0.0.1",
+                "--dir", _directory!,
+                "--save", string.Empty,
+                "--appendonly", AppendOnly ? "yes" : "no",
+                "--appendfsync", "always",
+                "--daemonize", "no",
+                "--protected-mode", "no",
+                "--loglevel", "warning",
+                .. ExtraArguments,
+            ],
+            _directory!,
+            _output.Append);
         _process = process;
 
         var deadline = Stopwatch.StartNew();
@@ -179,18 +118,5 @@ public sealed class RedisServer : IAsyncLifetime
         }
 
         throw new TimeoutException($"redis-server did not answer PING on 127.0.0.1:{Port} within 20 s. Output:\n{Output}");
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.AppendLine(line);
-        }
     }
 }
