@@ -34,7 +34,9 @@ internal static class PipelineOrder
     }
 
     private static InvalidOperationException Misordered(Endpoint endpoint, string missing) => new(
-        $"Endpoint {endpoint.DisplayName} requires idempotency, but the idempotency middleware ran before {missing}: keys are " +
-        $"scoped per principal, so running first would let one caller replay another's response. Call app.UseIdempotency() " +
-        $"after app.UseAuthentication() and app.UseAuthorization().");
+        $"Endpoint {endpoint.DisplayName} requires idempotency, but the idempotency middleware ran before {missing}: " +
+        (missing == "UseAuthentication()"
+            ? "keys are scoped per principal, so running first would let one caller replay another's response. "
+            : "a replay would skip the endpoint's authorization, and a refused caller would claim a key. ") +
+        "Call app.UseIdempotency() after app.UseAuthentication() and app.UseAuthorization().");
 }
