@@ -19,13 +19,13 @@ internal sealed class KafkaConsumerService : IHostedService, IDisposable
     private KafkaPollLoop? _loop;
     private Task? _run;
 
-    public KafkaConsumerService(IOptions<IdempotentKafkaConsumerOptions> options, IOptions<IdempotentConsumerOptions> consumerOptions, IIdempotentConsumer consumer, IServiceProvider services, ILoggerFactory loggerFactory)
+    public KafkaConsumerService(IOptions<IdempotentKafkaConsumerOptions> options, IOptions<IdempotentConsumerOptions> consumerOptions, IIdempotentConsumer consumer, IServiceProvider services, ILoggerFactory? loggerFactory = null)
     {
         _options = options.Value;
         _ = consumerOptions.Value; // the retry-horizon check
         _consumer = consumer;
         _services = services;
-        _logger = loggerFactory.CreateLogger("Idempotency.Messaging.Kafka");
+        _logger = (ILogger?)loggerFactory?.CreateLogger("Idempotency.Messaging.Kafka") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
     }
 
     public Task StartAsync(CancellationToken cancellationToken)

@@ -1,0 +1,105 @@
+using System.Text;
+using Idempotency.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Idempotency.Messaging.Kafka.Tests;
+
+// Against librdkafka's mock cluster: a record that cannot be processed yet (in progress elsewhere, store unavailable) is
+// not skipped past. Its partition waits, later offsets are neither processed nor committed, and it resumes on its own.
+public sealed class MockClusterOrderingTests(KafkaMockCluster cluster) : IClassFixture<KafkaMockCluster>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task MockCluster_RecordInProgressElsewhere_NotSkippedPast_LaterOffsetsWaitUncommitted()
+    {
+        var topic = MockClusterDeliveryTests.Unique("payments");
+        var group = MockClusterDeliveryTests.Unique("group");
+        var store = new InMemoryIdempotencyStore();
+        var runs = new HandlerRuns();
+        var bodies = Enumerable.Range(0, 5).Select(i => TestEvents.Body($"evt-{i}", sequence: i)).ToList();
+        foreach (var body in bodies)
+        {
+            await cluster.ProduceAsync(topic, body, partition: 0, headers: TestEvents.Headers());
+        }
+
+        // Another instance of the same service is running evt-1's handler and holds its lease.
+        await using var other = new ServiceCollection().AddSingleton<IIdempotencyStore>(store)
+            .AddIdempotency(o => o.ServiceName = "billing").AddIdempotentConsumer().Services.BuildServiceProvider();
+        var holding = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        var elsewhere = other.GetRequiredService<IIdempotentConsumer>().ProcessAsync(
+            new InboundMessage(TestEvents.EventType, Encoding.UTF8.GetBytes(bodies[1])),
+            "charge",
+            async (m, _) =>
+            {
+                runs.Count("elsewhere", m);
+                holding.SetResult();
+                await release.Task;
+            },
+            CancellationToken.None).AsTask();
+        await holding.Task;
+
+        await using (await KafkaTestConsumer.StartAsync(cluster, store, group, topic, o => o.Handle("charge", (m, _, _) =>
+        {
+            runs.Count("charge", m);
+            return ValueTask.CompletedTask;
+        })))
+        {
+            await WaitUntilAsync(() => runs["charge", "evt-0"] == 1);
+            await Task.Delay(TimeSpan.FromSeconds(1.5)); // the consumer retries evt-1 every 100 ms meanwhile
+
+            Assert.Equal(0, runs["charge", "evt-2"]);
+            Assert.Equal([1, 0, 0, 0], cluster.Committed(group, topic)); // evt-0 committed, evt-1 and later not
+
+            release.SetResult();
+            Assert.Equal(MessageOutcome.Processed, (await elsewhere).Outcome);
+            await cluster.WaitUntilCommittedAsync(group, topic, Timeout);
+        }
+
+        Assert.Equal(1, runs["elsewhere", "evt-1"]);
+        Assert.Equal(0, runs["charge", "evt-1"]); // a duplicate once the other instance finished
+        Assert.Equal(4, runs.All.Count(r => r.Key.Handler == "charge"));
+    }
+
+    [Fact]
+    public async Task MockCluster_StoreOutage_NothingRunOrCommitted_ProcessingResumesWhenStoreReturns()
+    {
+        var topic = MockClusterDeliveryTests.Unique("payments");
+        var group = MockClusterDeliveryTests.Unique("group");
+        var store = new FaultInjectingIdempotencyStore(new InMemoryIdempotencyStore());
+        var runs = new HandlerRuns();
+        for (var i = 0; i < 40; i++)
+        {
+            await cluster.ProduceAsync(topic, TestEvents.Body($"evt-{i}"), key: $"evt-{i}", headers: TestEvents.Headers());
+        }
+
+        store.ThrowUnavailable(IdempotencyStoreOperation.Claim);
+        await using (await KafkaTestConsumer.StartAsync(cluster, store, group, topic, o => o.Handle("charge", (m, _, _) =>
+        {
+            runs.Count("charge", m);
+            return ValueTask.CompletedTask;
+        })))
+        {
+            await WaitUntilAsync(() => store.InjectedFaultCount >= 20); // every partition retried its first record several times
+            Assert.Equal(0, runs.Total);
+            Assert.Equal([0, 0, 0, 0], cluster.Committed(group, topic));
+
+            store.HealAll();
+            await cluster.WaitUntilCommittedAsync(group, topic, Timeout);
+        }
+
+        Assert.Equal(40, runs.All.Count);
+        Assert.All(runs.All, r => Assert.Equal(1, r.Value));
+    }
+
+    internal static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"The condition did not hold within {Timeout}.");
+            await Task.Delay(50);
+        }
+    }
+}
