@@ -68,7 +68,7 @@ public sealed class IdempotentKafkaConsumerOptions
     public Func<ConsumeResult<byte[]?, byte[]?>, ProcessingResult, CancellationToken, ValueTask>? DeadLetterHandler { get; set; }
 
     /// <summary>Gets or sets how many records of one partition are held in memory ahead of its handler before the partition is paused.</summary>
-    /// <value>The default value is 100.</value>
+    /// <value>The default value is 500.</value>
     public int MaxBufferedPerPartition { get; set; } = KafkaConsumerDefaults.MaxBufferedPerPartition;
 
     /// <summary>Gets or sets how long a stop or a revoked partition waits for a running handler before cancelling it (a cancelled handler is released and runs again on redelivery).</summary>

@@ -25,8 +25,8 @@ services.AddIdempotency(o =>
         BootstrapServers = settings["bootstrap"],
         GroupId = settings["group"],
         AutoOffsetReset = AutoOffsetReset.Earliest,
-        SessionTimeoutMs = 6000,
-        HeartbeatIntervalMs = 500,
+        SessionTimeoutMs = 3000,
+        HeartbeatIntervalMs = 300,
         AutoCommitIntervalMs = 100,
     };
     o.Topics.Add(settings["topic"]);

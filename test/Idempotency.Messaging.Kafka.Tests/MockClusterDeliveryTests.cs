@@ -21,23 +21,35 @@ public sealed class MockClusterDeliveryTests(KafkaMockCluster cluster) : IClassF
             .ToList();
         await Task.WhenAll(publishes.Select(p => cluster.ProduceAsync(topic, TestEvents.Body(p.Id), p.Keyed ? p.Id : null, headers: TestEvents.Headers())));
 
+        // Two instances of the service in one group; one stops mid-stream, so its partitions move to the other (a
+        // rebalance: what was done is committed first, what was buffered is delivered again to the new owner).
         var group = Unique("group");
-        await using (await KafkaTestConsumer.StartAsync(cluster, store, group, topic, o => o.Handle("charge", (m, _, _) =>
+        var byInstance = new int[3];
+        Action<IdempotentKafkaConsumerOptions> Handler(int instance) => o =>
         {
-            runs.Count("charge", m);
-            return ValueTask.CompletedTask;
-        })))
+            o.MaxBufferedPerPartition = 50; // partitions pause and resume along the way
+            o.Handle("charge", async (m, _, ct) =>
+            {
+                runs.Count("charge", m);
+                Interlocked.Increment(ref byInstance[instance]);
+                await Task.Delay(3, ct);
+            });
+        };
+        await using (await KafkaTestConsumer.StartAsync(cluster, store, group, topic, Handler(0)))
         {
+            await using (await KafkaTestConsumer.StartAsync(cluster, store, group, topic, Handler(1)))
+            {
+                await MockClusterOrderingTests.WaitUntilAsync(() => Volatile.Read(ref byInstance[1]) >= 20);
+            }
+
             await cluster.WaitUntilCommittedAsync(group, topic, Timeout);
         }
 
+        Assert.True(byInstance[0] > 0 && byInstance[1] > 0, $"Both instances process: {byInstance[0]} and {byInstance[1]} runs.");
+
         // Redelivery: a second consumer group of the same service reads all 1 300 records again.
         var again = Unique("group");
-        await using (await KafkaTestConsumer.StartAsync(cluster, store, again, topic, o => o.Handle("charge", (m, _, _) =>
-        {
-            runs.Count("charge", m);
-            return ValueTask.CompletedTask;
-        })))
+        await using (await KafkaTestConsumer.StartAsync(cluster, store, again, topic, Handler(2)))
         {
             await cluster.WaitUntilCommittedAsync(again, topic, Timeout);
         }

@@ -74,12 +74,17 @@ public sealed class MockClusterOrderingTests(KafkaMockCluster cluster) : IClassF
             await cluster.ProduceAsync(topic, TestEvents.Body($"evt-{i}"), key: $"evt-{i}", headers: TestEvents.Headers());
         }
 
+        // A small buffer: partitions are paused while their first record waits for the store, and resumed after.
         store.ThrowUnavailable(IdempotencyStoreOperation.Claim);
-        await using (await KafkaTestConsumer.StartAsync(cluster, store, group, topic, o => o.Handle("charge", (m, _, _) =>
+        await using (await KafkaTestConsumer.StartAsync(cluster, store, group, topic, o =>
         {
-            runs.Count("charge", m);
-            return ValueTask.CompletedTask;
-        })))
+            o.MaxBufferedPerPartition = 3;
+            o.Handle("charge", (m, _, _) =>
+            {
+                runs.Count("charge", m);
+                return ValueTask.CompletedTask;
+            });
+        }))
         {
             await WaitUntilAsync(() => store.InjectedFaultCount >= 20); // every partition retried its first record several times
             Assert.Equal(0, runs.Total);

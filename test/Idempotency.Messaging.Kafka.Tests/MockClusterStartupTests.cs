@@ -17,12 +17,12 @@ public sealed class MockClusterStartupTests(KafkaMockCluster cluster) : IClassFi
             o => o.Handle("charge", (_, _, _) => ValueTask.CompletedTask).RetryBackoff = TimeSpan.FromMinutes(1),
             engine: o => o.OperationTtls[TestEvents.EventType] = TimeSpan.FromMinutes(2)));
 
-        // MaxDeliveries 5 x 1 min + the test consumers' 6 s session timeout.
+        // MaxDeliveries 5 x 1 min + the test consumers' 3 s session timeout.
         Assert.Contains(
-            "Event type 'payment.charged' keep their records for 00:02:00, but the transport may redeliver a message for up to 00:05:06 " +
-            "(Kafka: MaxDeliveries 5 x RetryBackoff 00:01:00 + session.timeout.ms 00:00:06 + RedeliveryAllowance 00:00:00): " +
+            "Event type 'payment.charged' keep their records for 00:02:00, but the transport may redeliver a message for up to 00:05:03 " +
+            "(Kafka: MaxDeliveries 5 x RetryBackoff 00:01:00 + session.timeout.ms 00:00:03 + RedeliveryAllowance 00:00:00): " +
             "a redelivery after the record expired would run the handler again. " +
-            "Raise the TTL (IdempotencyOptions.OperationTtls[\"payment.charged\"]) to at least 00:05:06, or shorten the redelivery horizon.",
+            "Raise the TTL (IdempotencyOptions.OperationTtls[\"payment.charged\"]) to at least 00:05:03, or shorten the redelivery horizon.",
             ex.Message,
             StringComparison.Ordinal);
     }
@@ -45,7 +45,7 @@ public sealed class MockClusterStartupTests(KafkaMockCluster cluster) : IClassFi
 
         var options = services.GetRequiredService<IOptions<IdempotentConsumerOptions>>().Value;
 
-        Assert.Equal(TimeSpan.FromSeconds((4 * 10) + 6 + (30 * 60)), options.RetryHorizon);
+        Assert.Equal(TimeSpan.FromSeconds((4 * 10) + 3 + (30 * 60)), options.RetryHorizon);
         Assert.StartsWith("Kafka: MaxDeliveries 4 x RetryBackoff 00:00:10", options.RetryHorizonSource, StringComparison.Ordinal);
     }
 

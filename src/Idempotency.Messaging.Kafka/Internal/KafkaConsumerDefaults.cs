@@ -4,7 +4,7 @@ namespace Idempotency.Messaging.Kafka.Internal;
 internal static class KafkaConsumerDefaults
 {
     public const string MessageIdHeader = "message-id";
-    public const int MaxBufferedPerPartition = 100;
+    public const int MaxBufferedPerPartition = 500;
 
     public static readonly string[] EventTypeHeaders = ["event-type", "ce_type"];
     public static readonly TimeSpan RetryBackoff = TimeSpan.FromSeconds(5);
@@ -14,5 +14,5 @@ internal static class KafkaConsumerDefaults
     public static readonly TimeSpan SessionTimeout = TimeSpan.FromSeconds(45);
 
     /// <summary>How long one poll waits: also how soon stored offsets and resumes reach librdkafka.</summary>
-    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 }

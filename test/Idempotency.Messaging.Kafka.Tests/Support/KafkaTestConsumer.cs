@@ -65,9 +65,10 @@ internal sealed class KafkaTestConsumer : IAsyncDisposable
                     BootstrapServers = bootstrapServers,
                     GroupId = groupId,
                     AutoOffsetReset = AutoOffsetReset.Earliest,
-                    SessionTimeoutMs = 6000,
-                    HeartbeatIntervalMs = 500,
+                    SessionTimeoutMs = 3000,
+                    HeartbeatIntervalMs = 300,
                     AutoCommitIntervalMs = 100,
+                    FetchWaitMaxMs = 50, // a resumed partition waits for the fetch in flight: keep that short
                 };
                 o.Topics.Add(topic);
                 o.RetryBackoff = TimeSpan.FromMilliseconds(100);
