@@ -20,7 +20,7 @@ services.AddIdempotency(o =>
     o.DefaultPolicy.InProgressRetryAfter = TimeSpan.FromMilliseconds(200);
 }).AddRedisStore().AddIdempotentKafkaConsumer(o =>
 {
-    o.Consumer = new ConsumerConfig
+    o.ConsumerConfig = new ConsumerConfig
     {
         BootstrapServers = settings["bootstrap"],
         GroupId = settings["group"],
@@ -32,7 +32,7 @@ services.AddIdempotency(o =>
     o.Topics.Add(settings["topic"]);
     o.RetryBackoff = TimeSpan.FromMilliseconds(200);
     o.DeadLetterTopic = settings["topic"] + ".dlq";
-    o.Handle("charge", async (message, _, cancellationToken) =>
+    o.AddHandler("charge", async (message, _, cancellationToken) =>
     {
         var eventId = JsonDocument.Parse(message.Body).RootElement.GetProperty("eventId").GetString()!;
         log.Append($"begin {eventId}");

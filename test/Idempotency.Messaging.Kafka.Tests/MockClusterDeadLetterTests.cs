@@ -20,7 +20,7 @@ public sealed class MockClusterDeadLetterTests(KafkaMockCluster cluster) : IClas
         await cluster.ProduceAsync(topic, TestEvents.Body("evt-1", amount: 99), partition: 0, headers: TestEvents.Headers("msg-1"));
         await cluster.ProduceAsync(topic, TestEvents.Body("evt-2"), partition: 0, headers: TestEvents.Headers("msg-2"));
 
-        await using (await KafkaTestConsumer.StartAsync(cluster, new InMemoryIdempotencyStore(), group, topic, o => o.Handle("charge", (m, _, _) =>
+        await using (await KafkaTestConsumer.StartAsync(cluster, new InMemoryIdempotencyStore(), group, topic, o => o.AddHandler("charge", (m, _, _) =>
         {
             runs.Count("charge", m);
             return ValueTask.CompletedTask;
@@ -53,7 +53,7 @@ public sealed class MockClusterDeadLetterTests(KafkaMockCluster cluster) : IClas
             new InMemoryIdempotencyStore(),
             group,
             topic,
-            o => o.Handle("charge", (m, _, _) =>
+            o => o.AddHandler("charge", (m, _, _) =>
             {
                 runs.Count("charge", m);
                 return TestEvents.EventId(m) == "evt-1" ? throw new InvalidOperationException("card declined") : ValueTask.CompletedTask;
@@ -82,7 +82,7 @@ public sealed class MockClusterDeadLetterTests(KafkaMockCluster cluster) : IClas
         await using (await KafkaTestConsumer.StartAsync(cluster, new InMemoryIdempotencyStore(), group, topic, o =>
         {
             o.DeadLetterTopic = null;
-            o.DeadLetterHandler = (record, result, _) =>
+            o.OnDeadLetter = (record, result, _) =>
             {
                 lock (calls)
                 {
@@ -90,7 +90,7 @@ public sealed class MockClusterDeadLetterTests(KafkaMockCluster cluster) : IClas
                     return calls.Count == 1 ? throw new InvalidOperationException("dead-letter store down") : ValueTask.CompletedTask;
                 }
             };
-            o.Handle("charge", (_, _, _) => ValueTask.CompletedTask);
+            o.AddHandler("charge", (_, _, _) => ValueTask.CompletedTask);
         }))
         {
             await cluster.WaitUntilCommittedAsync(group, topic, Timeout);

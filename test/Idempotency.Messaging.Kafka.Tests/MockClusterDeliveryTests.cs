@@ -25,10 +25,10 @@ public sealed class MockClusterDeliveryTests(KafkaMockCluster cluster) : IClassF
         // rebalance: what was done is committed first, what was buffered is delivered again to the new owner).
         var group = Unique("group");
         var byInstance = new int[3];
-        Action<IdempotentKafkaConsumerOptions> Handler(int instance) => o =>
+        Action<KafkaConsumerOptions> Handler(int instance) => o =>
         {
             o.MaxBufferedPerPartition = 50; // partitions pause and resume along the way
-            o.Handle("charge", async (m, _, ct) =>
+            o.AddHandler("charge", async (m, _, ct) =>
             {
                 runs.Count("charge", m);
                 Interlocked.Increment(ref byInstance[instance]);
@@ -71,7 +71,7 @@ public sealed class MockClusterDeliveryTests(KafkaMockCluster cluster) : IClassF
             await cluster.ProduceAsync(topic, TestEvents.Body($"evt-{i}", sequence: i), partition: 0, headers: TestEvents.Headers());
         }
 
-        await using (await KafkaTestConsumer.StartAsync(cluster, new InMemoryIdempotencyStore(), group, topic, o => o.Handle("charge", (m, _, _) =>
+        await using (await KafkaTestConsumer.StartAsync(cluster, new InMemoryIdempotencyStore(), group, topic, o => o.AddHandler("charge", (m, _, _) =>
         {
             var n = runs.Count("charge", m);
             lock (order)
@@ -102,9 +102,9 @@ public sealed class MockClusterDeliveryTests(KafkaMockCluster cluster) : IClassF
         }
 
         await using (await KafkaTestConsumer.StartAsync(cluster, new InMemoryIdempotencyStore(), group, topic, o => o
-            .Handle("charge", (m, _, _) => Count(runs, "charge", m))
-            .Handle("receipt", (m, _, _) => Count(runs, "receipt", m))
-            .Handle("refund", (m, _, _) => Count(runs, "refund", m), eventType: "payment.refunded")))
+            .AddHandler("charge", (m, _, _) => Count(runs, "charge", m))
+            .AddHandler("receipt", (m, _, _) => Count(runs, "receipt", m))
+            .AddHandler("refund", "payment.refunded", (m, _, _) => Count(runs, "refund", m))))
         {
             await cluster.WaitUntilCommittedAsync(group, topic, Timeout);
         }
@@ -129,8 +129,8 @@ public sealed class MockClusterDeliveryTests(KafkaMockCluster cluster) : IClassF
         // Two services, each its own consumer group, one handler name: records are namespaced by service.
         var billing = Unique("billing");
         var ledger = Unique("ledger");
-        await using (await KafkaTestConsumer.StartAsync(cluster, store, billing, topic, o => o.Handle("apply", (m, _, _) => Count(runs, "billing", m)), service: "billing"))
-        await using (await KafkaTestConsumer.StartAsync(cluster, store, ledger, topic, o => o.Handle("apply", (m, _, _) => Count(runs, "ledger", m)), service: "ledger"))
+        await using (await KafkaTestConsumer.StartAsync(cluster, store, billing, topic, o => o.AddHandler("apply", (m, _, _) => Count(runs, "billing", m)), service: "billing"))
+        await using (await KafkaTestConsumer.StartAsync(cluster, store, ledger, topic, o => o.AddHandler("apply", (m, _, _) => Count(runs, "ledger", m)), service: "ledger"))
         {
             await cluster.WaitUntilCommittedAsync(billing, topic, Timeout);
             await cluster.WaitUntilCommittedAsync(ledger, topic, Timeout);

@@ -40,7 +40,7 @@ public sealed class MockClusterOrderingTests(KafkaMockCluster cluster) : IClassF
             CancellationToken.None).AsTask();
         await holding.Task;
 
-        await using (await KafkaTestConsumer.StartAsync(cluster, store, group, topic, o => o.Handle("charge", (m, _, _) =>
+        await using (await KafkaTestConsumer.StartAsync(cluster, store, group, topic, o => o.AddHandler("charge", (m, _, _) =>
         {
             runs.Count("charge", m);
             return ValueTask.CompletedTask;
@@ -79,7 +79,7 @@ public sealed class MockClusterOrderingTests(KafkaMockCluster cluster) : IClassF
         await using (await KafkaTestConsumer.StartAsync(cluster, store, group, topic, o =>
         {
             o.MaxBufferedPerPartition = 3;
-            o.Handle("charge", (m, _, _) =>
+            o.AddHandler("charge", (m, _, _) =>
             {
                 runs.Count("charge", m);
                 return ValueTask.CompletedTask;

@@ -14,53 +14,40 @@ public sealed class MockClusterStartupTests(KafkaMockCluster cluster) : IClassFi
             new InMemoryIdempotencyStore(),
             "group",
             "payments",
-            o => o.Handle("charge", (_, _, _) => ValueTask.CompletedTask).RetryBackoff = TimeSpan.FromMinutes(1),
+            o => o.AddHandler("charge", (_, _, _) => ValueTask.CompletedTask).RetryBackoff = TimeSpan.FromMinutes(1),
             engine: o => o.OperationTtls[TestEvents.EventType] = TimeSpan.FromMinutes(2)));
 
         // MaxDeliveries 5 x 1 min + the test consumers' 3 s session timeout.
+        Assert.Contains("Event type 'payment.charged'", ex.Message, StringComparison.Ordinal);
         Assert.Contains(
-            "Event type 'payment.charged' keep their records for 00:02:00, but the transport may redeliver a message for up to 00:05:03 " +
-            "(Kafka: MaxDeliveries 5 x RetryBackoff 00:01:00 + session.timeout.ms 00:00:03 + RedeliveryAllowance 00:00:00): " +
-            "a redelivery after the record expired would run the handler again. " +
-            "Raise the TTL (IdempotencyOptions.OperationTtls[\"payment.charged\"]) to at least 00:05:03, or shorten the redelivery horizon.",
+            "00:02:00, but the transport may redeliver a message for up to 00:05:03 (Kafka: MaxDeliveries 5 x RetryBackoff 00:01:00 + session.timeout.ms 00:00:03)",
             ex.Message,
             StringComparison.Ordinal);
+        Assert.Contains("Raise the TTL (IdempotencyOptions.OperationTtls[\"payment.charged\"]) to at least 00:05:03", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void MockCluster_RetryHorizon_IsMaxDeliveriesTimesBackoffPlusSessionTimeoutPlusAllowance()
+    public void MockCluster_RetryHorizon_IsMaxDeliveriesTimesBackoffPlusSessionTimeout_OrTheStatedOneWhenLonger()
     {
-        using var services = KafkaTestConsumer.BuildServices(
-            cluster.BootstrapServers,
-            new InMemoryIdempotencyStore(),
-            "group",
-            "payments",
-            o =>
-            {
-                o.Handle("charge", (_, _, _) => ValueTask.CompletedTask);
-                o.RetryBackoff = TimeSpan.FromSeconds(10);
-                o.RedeliveryAllowance = TimeSpan.FromMinutes(30);
-            },
-            consumer: o => o.MaxDeliveries = 4);
-
-        var options = services.GetRequiredService<IOptions<IdempotentConsumerOptions>>().Value;
-
-        Assert.Equal(TimeSpan.FromSeconds((4 * 10) + 3 + (30 * 60)), options.RetryHorizon);
-        Assert.StartsWith("Kafka: MaxDeliveries 4 x RetryBackoff 00:00:10", options.RetryHorizonSource, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromSeconds((4 * 10) + 3), Horizon(maxDeliveries: 4, stated: null).RetryHorizon);
+        Assert.StartsWith("Kafka: MaxDeliveries 4 x RetryBackoff 00:00:10", Horizon(maxDeliveries: 4, stated: null).RetryHorizonSource, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromSeconds(43), Horizon(maxDeliveries: 4, stated: TimeSpan.FromSeconds(5)).RetryHorizon);
+        Assert.Equal(TimeSpan.FromHours(2), Horizon(maxDeliveries: 4, stated: TimeSpan.FromHours(2)).RetryHorizon);
+        Assert.Equal("KafkaConsumerOptions.RetryHorizon 02:00:00", Horizon(maxDeliveries: 0, stated: TimeSpan.FromHours(2)).RetryHorizonSource);
     }
 
     [Fact]
-    public async Task MockCluster_MaxDeliveriesZero_RetriedForever_StartUpFailsUnlessTheTtlCoversAYear()
+    public async Task MockCluster_MaxDeliveriesZero_RetriedWithoutLimit_StartUpFailsUnlessAHorizonIsStated()
     {
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => KafkaTestConsumer.StartAsync(
             cluster,
             new InMemoryIdempotencyStore(),
             "group",
             "payments",
-            o => o.Handle("charge", (_, _, _) => ValueTask.CompletedTask),
+            o => o.AddHandler("charge", (_, _, _) => ValueTask.CompletedTask),
             consumer: o => o.MaxDeliveries = 0));
 
-        Assert.Contains("MaxDeliveries is 0, so a failing record is retried forever", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxDeliveries is 0, so a failing record is retried without limit", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -74,11 +61,28 @@ public sealed class MockClusterStartupTests(KafkaMockCluster cluster) : IClassFi
             o =>
             {
                 o.DeadLetterTopic = null;
-                o.Handle("charge", (_, _, _) => ValueTask.CompletedTask).Handle("charge", (_, _, _) => ValueTask.CompletedTask);
+                o.AddHandler("charge", (_, _, _) => ValueTask.CompletedTask).AddHandler("charge", (_, _, _) => ValueTask.CompletedTask);
             }));
 
-        Assert.Contains("Consumer.GroupId must be set", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("The handler name 'charge' is used twice", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("Set DeadLetterTopic or DeadLetterHandler", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("ConsumerConfig.GroupId must be set", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("The handler name 'charge' is added twice for the same event type", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Set DeadLetterTopic or OnDeadLetter", ex.Message, StringComparison.Ordinal);
+    }
+
+    private IdempotentConsumerOptions Horizon(int maxDeliveries, TimeSpan? stated)
+    {
+        using var services = KafkaTestConsumer.BuildServices(
+            cluster.BootstrapServers,
+            new InMemoryIdempotencyStore(),
+            "group",
+            "payments",
+            o =>
+            {
+                o.AddHandler("charge", (_, _, _) => ValueTask.CompletedTask);
+                o.RetryBackoff = TimeSpan.FromSeconds(10);
+                o.RetryHorizon = stated;
+            },
+            consumer: o => o.MaxDeliveries = maxDeliveries);
+        return services.GetRequiredService<IOptions<IdempotentConsumerOptions>>().Value;
     }
 }

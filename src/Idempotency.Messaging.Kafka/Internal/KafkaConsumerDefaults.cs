@@ -1,6 +1,6 @@
 namespace Idempotency.Messaging.Kafka.Internal;
 
-/// <summary>The defaults of <see cref="IdempotentKafkaConsumerOptions"/>, in one place.</summary>
+/// <summary>The defaults of <see cref="KafkaConsumerOptions"/>, in one place.</summary>
 internal static class KafkaConsumerDefaults
 {
     public const string MessageIdHeader = "message-id";

@@ -10,7 +10,7 @@ namespace Idempotency.Messaging.Kafka.Internal;
 /// </summary>
 internal sealed class KafkaConsumerService : IHostedService, IDisposable
 {
-    private readonly IdempotentKafkaConsumerOptions _options;
+    private readonly KafkaConsumerOptions _options;
     private readonly IIdempotentConsumer _consumer;
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
@@ -19,7 +19,7 @@ internal sealed class KafkaConsumerService : IHostedService, IDisposable
     private KafkaPollLoop? _loop;
     private Task? _run;
 
-    public KafkaConsumerService(IOptions<IdempotentKafkaConsumerOptions> options, IOptions<IdempotentConsumerOptions> consumerOptions, IIdempotentConsumer consumer, IServiceProvider services, ILoggerFactory? loggerFactory = null)
+    public KafkaConsumerService(IOptions<KafkaConsumerOptions> options, IOptions<IdempotentConsumerOptions> consumerOptions, IIdempotentConsumer consumer, IServiceProvider services, ILoggerFactory? loggerFactory = null)
     {
         _options = options.Value;
         _ = consumerOptions.Value; // the retry-horizon check

@@ -18,15 +18,15 @@ internal sealed class KafkaDeadLetters : IDisposable
     // The consumer settings a producer to the same cluster needs; the consumer-only ones would only make librdkafka warn.
     private static readonly string[] ConnectionSettings = ["bootstrap.servers", "client.id", "security.", "sasl.", "ssl.", "socket.", "broker.address."];
 
-    private readonly IdempotentKafkaConsumerOptions _options;
+    private readonly KafkaConsumerOptions _options;
     private readonly IProducer<byte[]?, byte[]?>? _producer;
 
-    public KafkaDeadLetters(IdempotentKafkaConsumerOptions options, KafkaClientLog clientLog)
+    public KafkaDeadLetters(KafkaConsumerOptions options, KafkaClientLog clientLog)
     {
         _options = options;
         if (options.DeadLetterTopic is not null)
         {
-            _producer = new ProducerBuilder<byte[]?, byte[]?>(options.DeadLetterProducer ?? ProducerConfigFor(options.Consumer))
+            _producer = new ProducerBuilder<byte[]?, byte[]?>(options.DeadLetterProducer ?? ProducerConfigFor(options.ConsumerConfig))
                 .SetLogHandler((_, message) => clientLog.Write(message))
                 .SetErrorHandler((_, error) => clientLog.Error(error))
                 .Build();
@@ -51,7 +51,7 @@ internal sealed class KafkaDeadLetters : IDisposable
             await _producer.ProduceAsync(_options.DeadLetterTopic, message, cancellationToken).ConfigureAwait(false);
         }
 
-        if (_options.DeadLetterHandler is { } callback)
+        if (_options.OnDeadLetter is { } callback)
         {
             await callback(record, result, cancellationToken).ConfigureAwait(false);
         }

@@ -10,7 +10,7 @@ internal static class KafkaInboundMessage
     /// <param name="record">The record.</param>
     /// <param name="options">Where the message id and event type come from.</param>
     /// <param name="attempt">Which delivery of the record this is in this consumer, from 1 (the count restarts after a rebalance or restart).</param>
-    public static InboundMessage Create(ConsumeResult<byte[]?, byte[]?> record, IdempotentKafkaConsumerOptions options, int attempt)
+    public static InboundMessage Create(ConsumeResult<byte[]?, byte[]?> record, KafkaConsumerOptions options, int attempt)
     {
         var headers = Headers(record.Message.Headers);
         return new InboundMessage(EventType(record.Topic, headers, options), record.Message.Value ?? [])
@@ -23,7 +23,7 @@ internal static class KafkaInboundMessage
         };
     }
 
-    private static string EventType(string topic, Dictionary<string, string> headers, IdempotentKafkaConsumerOptions options)
+    private static string EventType(string topic, Dictionary<string, string> headers, KafkaConsumerOptions options)
     {
         foreach (var name in options.EventTypeHeaders)
         {

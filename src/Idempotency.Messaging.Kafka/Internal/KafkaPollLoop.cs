@@ -12,7 +12,7 @@ namespace Idempotency.Messaging.Kafka.Internal;
 /// </summary>
 internal sealed class KafkaPollLoop : IDisposable
 {
-    private readonly IdempotentKafkaConsumerOptions _options;
+    private readonly KafkaConsumerOptions _options;
     private readonly KafkaRecordProcessor _processor;
     private readonly ILogger _logger;
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
@@ -20,14 +20,14 @@ internal sealed class KafkaPollLoop : IDisposable
     private readonly ConcurrentQueue<Action> _fromWorkers = new();
     private readonly CancellationTokenSource _abortAll = new();
 
-    public KafkaPollLoop(IdempotentKafkaConsumerOptions options, KafkaRecordProcessor processor, KafkaClientLog clientLog, ILogger logger)
+    public KafkaPollLoop(KafkaConsumerOptions options, KafkaRecordProcessor processor, KafkaClientLog clientLog, ILogger logger)
     {
         _options = options;
         _processor = processor;
         _logger = logger;
 
         // Offsets are stored by this loop once a record is done, and only stored offsets are committed.
-        var config = new ConsumerConfig(options.Consumer.ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal))
+        var config = new ConsumerConfig(options.ConsumerConfig.ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal))
         {
             EnableAutoOffsetStore = false,
             EnableAutoCommit = true,
@@ -45,7 +45,7 @@ internal sealed class KafkaPollLoop : IDisposable
     public void Run(CancellationToken stopping)
     {
         _consumer.Subscribe(_options.Topics);
-        Log.Started(_logger, _options.Consumer.GroupId, string.Join(", ", _options.Topics));
+        Log.Started(_logger, _options.ConsumerConfig.GroupId, string.Join(", ", _options.Topics));
         try
         {
             while (!stopping.IsCancellationRequested)
@@ -73,7 +73,7 @@ internal sealed class KafkaPollLoop : IDisposable
             Stop([.. _workers.Keys]);
             Commit();
             _consumer.Close();
-            Log.Stopped(_logger, _options.Consumer.GroupId);
+            Log.Stopped(_logger, _options.ConsumerConfig.GroupId);
         }
     }
 

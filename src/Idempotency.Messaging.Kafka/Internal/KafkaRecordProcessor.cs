@@ -11,7 +11,7 @@ namespace Idempotency.Messaging.Kafka.Internal;
 /// </summary>
 internal sealed class KafkaRecordProcessor(
     IIdempotentConsumer consumer,
-    IdempotentKafkaConsumerOptions options,
+    KafkaConsumerOptions options,
     KafkaDeadLetters deadLetters,
     IServiceProvider services,
     ILogger logger)

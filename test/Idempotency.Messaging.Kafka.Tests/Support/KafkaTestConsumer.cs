@@ -24,7 +24,7 @@ internal sealed class KafkaTestConsumer : IAsyncDisposable
         IIdempotencyStore store,
         string groupId,
         string topic,
-        Action<IdempotentKafkaConsumerOptions> configure,
+        Action<KafkaConsumerOptions> configure,
         string service = "billing",
         Action<IdempotencyOptions>? engine = null,
         Action<IdempotentConsumerOptions>? consumer = null)
@@ -44,7 +44,7 @@ internal sealed class KafkaTestConsumer : IAsyncDisposable
         IIdempotencyStore store,
         string groupId,
         string topic,
-        Action<IdempotentKafkaConsumerOptions> configure,
+        Action<KafkaConsumerOptions> configure,
         string service = "billing",
         Action<IdempotencyOptions>? engine = null,
         Action<IdempotentConsumerOptions>? consumer = null)
@@ -57,25 +57,23 @@ internal sealed class KafkaTestConsumer : IAsyncDisposable
             o.DefaultPolicy.InProgressRetryAfter = TimeSpan.FromMilliseconds(100);
             o.DefaultPolicy.StoreUnavailableRetryAfter = TimeSpan.FromMilliseconds(100);
             engine?.Invoke(o);
-        }).AddIdempotentKafkaConsumer(
-            o =>
+        }).AddIdempotentConsumer(consumer).AddIdempotentKafkaConsumer(o =>
+        {
+            o.ConsumerConfig = new ConsumerConfig
             {
-                o.Consumer = new ConsumerConfig
-                {
-                    BootstrapServers = bootstrapServers,
-                    GroupId = groupId,
-                    AutoOffsetReset = AutoOffsetReset.Earliest,
-                    SessionTimeoutMs = 3000,
-                    HeartbeatIntervalMs = 300,
-                    AutoCommitIntervalMs = 100,
-                    FetchWaitMaxMs = 50, // a resumed partition waits for the fetch in flight: keep that short
-                };
-                o.Topics.Add(topic);
-                o.RetryBackoff = TimeSpan.FromMilliseconds(100);
-                o.DeadLetterTopic = topic + ".dlq";
-                configure(o);
-            },
-            consumer);
+                BootstrapServers = bootstrapServers,
+                GroupId = groupId,
+                AutoOffsetReset = AutoOffsetReset.Earliest,
+                SessionTimeoutMs = 3000,
+                HeartbeatIntervalMs = 300,
+                AutoCommitIntervalMs = 100,
+                FetchWaitMaxMs = 50, // a resumed partition waits for the fetch in flight: keep that short
+            };
+            o.Topics.Add(topic);
+            o.RetryBackoff = TimeSpan.FromMilliseconds(100);
+            o.DeadLetterTopic = topic + ".dlq";
+            configure(o);
+        });
         return services.BuildServiceProvider();
     }
 

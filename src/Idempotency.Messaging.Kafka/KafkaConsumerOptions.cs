@@ -6,9 +6,10 @@ namespace Idempotency.Messaging.Kafka;
 /// <summary>
 /// Options of the idempotent Kafka consumer: what to subscribe to, how a record becomes an <see cref="InboundMessage"/>,
 /// the handlers, retries and where poison records go. Validated at start-up. Key precedence, duplicate handling and
-/// <see cref="IdempotentConsumerOptions.MaxDeliveries"/> are the transport-neutral <see cref="IdempotentConsumerOptions"/>.
+/// <see cref="IdempotentConsumerOptions.MaxDeliveries"/> are the transport-neutral <see cref="IdempotentConsumerOptions"/>
+/// (configure them with <c>AddIdempotentConsumer(...)</c>).
 /// </summary>
-public sealed class IdempotentKafkaConsumerOptions
+public sealed class KafkaConsumerOptions
 {
     private readonly List<KafkaHandler> _handlers = [];
 
@@ -20,7 +21,7 @@ public sealed class IdempotentKafkaConsumerOptions
     /// rebalance and on close.
     /// </summary>
     /// <value>The default value is an empty configuration.</value>
-    public ConsumerConfig Consumer { get; set; } = new();
+    public ConsumerConfig ConsumerConfig { get; set; } = new();
 
     /// <summary>Gets the topics subscribed to (names, or regular expressions starting with <c>^</c>).</summary>
     public IList<string> Topics { get; } = [];
@@ -45,11 +46,13 @@ public sealed class IdempotentKafkaConsumerOptions
     public TimeSpan RetryBackoff { get; set; } = KafkaConsumerDefaults.RetryBackoff;
 
     /// <summary>
-    /// Gets or sets how long the consumer group may be down, or a rebalance take, before uncommitted records are
-    /// delivered again: added to the retry horizon that every event type's record TTL must cover.
+    /// Gets or sets how long after its first delivery a record may be processed again, when that is longer than what the
+    /// consumer computes (<see cref="IdempotentConsumerOptions.MaxDeliveries"/> x <see cref="RetryBackoff"/> + the session
+    /// timeout): state it to cover how long the consumer group may be down (its uncommitted records are delivered again on
+    /// restart), or when <c>MaxDeliveries</c> is 0 (retried without limit), which no TTL covers otherwise.
     /// </summary>
-    /// <value>The default value is <see cref="TimeSpan.Zero"/>.</value>
-    public TimeSpan RedeliveryAllowance { get; set; }
+    /// <value>The default value is <see langword="null"/> (computed only).</value>
+    public TimeSpan? RetryHorizon { get; set; }
 
     /// <summary>Gets or sets the topic poison records are produced to (with the reason in headers); <see langword="null"/> for none.</summary>
     public string? DeadLetterTopic { get; set; }
@@ -61,11 +64,11 @@ public sealed class IdempotentKafkaConsumerOptions
     public ProducerConfig? DeadLetterProducer { get; set; }
 
     /// <summary>
-    /// Gets or sets a callback that receives poison records instead of (or, with <see cref="DeadLetterTopic"/>, after) the
-    /// dead-letter topic. The record is committed once it returns; if it throws, it is called again after
-    /// <see cref="RetryBackoff"/>.
+    /// Gets or sets a callback told of each poison record (with the outcome that condemned it) instead of, or with
+    /// <see cref="DeadLetterTopic"/> after, producing it there. The record is committed once it returns; if it throws, it
+    /// is called again after <see cref="RetryBackoff"/>.
     /// </summary>
-    public Func<ConsumeResult<byte[]?, byte[]?>, ProcessingResult, CancellationToken, ValueTask>? DeadLetterHandler { get; set; }
+    public Func<ConsumeResult<byte[]?, byte[]?>, ProcessingResult, CancellationToken, ValueTask>? OnDeadLetter { get; set; }
 
     /// <summary>Gets or sets how many records of one partition are held in memory ahead of its handler before the partition is paused.</summary>
     /// <value>The default value is 500.</value>
@@ -78,14 +81,27 @@ public sealed class IdempotentKafkaConsumerOptions
     internal IReadOnlyList<KafkaHandler> Handlers => _handlers;
 
     /// <summary>
-    /// Adds a handler. Records are kept per handler name, so two handlers of one event each run once; a record is
-    /// committed when every handler it is for has processed it.
+    /// Adds a handler of every event the consumer receives. Records are kept per handler name, so two handlers of one
+    /// event each run once; a Kafka record is committed when every handler it is for has processed it.
     /// </summary>
-    /// <param name="handler">The handler's name (unique in this consumer).</param>
-    /// <param name="handle">The handler: the message, the services of a scope created for the record, and a token cancelled when the consumer stops.</param>
-    /// <param name="eventType">Only messages of this event type go to the handler; <see langword="null"/> for every message.</param>
+    /// <param name="handler">The handler's name (the record's operation name): stable across releases.</param>
+    /// <param name="handle">The handler: the message, the services of a scope created for the record, and a token cancelled when the consumer gives up waiting for it.</param>
     /// <returns>These options.</returns>
-    public IdempotentKafkaConsumerOptions Handle(string handler, Func<InboundMessage, IServiceProvider, CancellationToken, ValueTask> handle, string? eventType = null)
+    public KafkaConsumerOptions AddHandler(string handler, Func<InboundMessage, IServiceProvider, CancellationToken, ValueTask> handle) =>
+        Add(handler, null, handle);
+
+    /// <summary>Adds a handler of one event type.</summary>
+    /// <param name="handler">The handler's name (the record's operation name): stable across releases.</param>
+    /// <param name="eventType">The event type it handles (the <c>event-type</c> header, or the topic).</param>
+    /// <param name="handle">The handler.</param>
+    /// <returns>These options.</returns>
+    public KafkaConsumerOptions AddHandler(string handler, string eventType, Func<InboundMessage, IServiceProvider, CancellationToken, ValueTask> handle)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(eventType);
+        return Add(handler, eventType, handle);
+    }
+
+    private KafkaConsumerOptions Add(string handler, string? eventType, Func<InboundMessage, IServiceProvider, CancellationToken, ValueTask> handle)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(handler);
         ArgumentNullException.ThrowIfNull(handle);
