@@ -23,7 +23,7 @@ public sealed class MockClusterOrderingTests(KafkaMockCluster cluster) : IClassF
             await cluster.ProduceAsync(topic, body, partition: 0, headers: TestEvents.Headers());
         }
 
-        // Another instance of the same service is running evt-1's handler and holds its lease.
+        // Another instance of the same service is running evt-1's handler and holds its lease; later it fails.
         await using var other = new ServiceCollection().AddSingleton<IIdempotencyStore>(store)
             .AddIdempotency(o => o.ServiceName = "billing").AddIdempotentConsumer().Services.BuildServiceProvider();
         var holding = new TaskCompletionSource();
@@ -36,30 +36,39 @@ public sealed class MockClusterOrderingTests(KafkaMockCluster cluster) : IClassF
                 runs.Count("elsewhere", m);
                 holding.SetResult();
                 await release.Task;
+                throw new InvalidOperationException("the other instance's run failed");
             },
             CancellationToken.None).AsTask();
         await holding.Task;
 
-        await using (await KafkaTestConsumer.StartAsync(cluster, store, group, topic, o => o.AddHandler("charge", (m, _, _) =>
-        {
-            runs.Count("charge", m);
-            return ValueTask.CompletedTask;
-        })))
+        // MaxDeliveries 2: the many in-progress retries must not count, or evt-1's one failure here would dead-letter it.
+        await using (await KafkaTestConsumer.StartAsync(
+            cluster,
+            store,
+            group,
+            topic,
+            o => o.AddHandler("charge", (m, _, _) =>
+            {
+                var n = runs.Count("charge", m);
+                return TestEvents.EventId(m) == "evt-1" && n == 1 ? throw new InvalidOperationException("card declined") : ValueTask.CompletedTask;
+            }),
+            consumer: o => o.MaxDeliveries = 2))
         {
             await WaitUntilAsync(() => runs["charge", "evt-0"] == 1);
             await Task.Delay(TimeSpan.FromSeconds(1.5)); // the consumer retries evt-1 every 100 ms meanwhile
 
+            Assert.Equal(0, runs["charge", "evt-1"]);
             Assert.Equal(0, runs["charge", "evt-2"]);
             Assert.Equal([1, 0, 0, 0], cluster.Committed(group, topic)); // evt-0 committed, evt-1 and later not
 
             release.SetResult();
-            Assert.Equal(MessageOutcome.Processed, (await elsewhere).Outcome);
+            Assert.Equal(MessageOutcome.Failed, (await elsewhere).Outcome); // released: this consumer takes evt-1 over
             await cluster.WaitUntilCommittedAsync(group, topic, Timeout);
         }
 
         Assert.Equal(1, runs["elsewhere", "evt-1"]);
-        Assert.Equal(0, runs["charge", "evt-1"]); // a duplicate once the other instance finished
-        Assert.Equal(4, runs.All.Count(r => r.Key.Handler == "charge"));
+        Assert.Equal(2, runs["charge", "evt-1"]); // failed once, then succeeded on its second delivery to a handler
+        Assert.All(Enumerable.Range(2, 3), i => Assert.Equal(1, runs["charge", $"evt-{i}"]));
     }
 
     [Fact]

@@ -9,7 +9,10 @@ internal static class KafkaInboundMessage
     /// <summary>Builds the message of one delivery of a record.</summary>
     /// <param name="record">The record.</param>
     /// <param name="options">Where the message id and event type come from.</param>
-    /// <param name="attempt">Which delivery of the record this is in this consumer, from 1 (the count restarts after a rebalance or restart).</param>
+    /// <param name="attempt">
+    /// Which delivery of the record to a handler this is, from 1: deliveries after a handler failed, counted in this
+    /// consumer (the count restarts after a rebalance or restart; Kafka keeps none).
+    /// </param>
     public static InboundMessage Create(ConsumeResult<byte[]?, byte[]?> record, KafkaConsumerOptions options, int attempt)
     {
         var headers = Headers(record.Message.Headers);

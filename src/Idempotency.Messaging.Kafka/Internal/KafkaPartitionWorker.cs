@@ -68,14 +68,27 @@ internal sealed class KafkaPartitionWorker : IDisposable
         {
             Log.HandlerCancelled(_logger, Partition.Topic, Partition.Partition.Value, drainTimeout);
             await _abort.CancelAsync().ConfigureAwait(false);
-            await _run.ConfigureAwait(false);
+            try
+            {
+                await _run.WaitAsync(drainTimeout).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // A handler that ignores cancellation is left behind: its record is not committed (the worker is no
+                // longer the partition's), and the consumer goes on rather than hang.
+                Log.HandlerAbandoned(_logger, Partition.Topic, Partition.Partition.Value);
+            }
         }
     }
 
     public void Dispose()
     {
-        _stopping.Dispose();
-        _abort.Dispose();
+        // An abandoned handler may still read the tokens.
+        if (_run.IsCompleted)
+        {
+            _stopping.Dispose();
+            _abort.Dispose();
+        }
     }
 
     private async Task RunAsync()

@@ -23,7 +23,8 @@ internal sealed class KafkaRecordProcessor(
     public async Task<bool> ProcessAsync(ConsumeResult<byte[]?, byte[]?> record, CancellationToken stopping, CancellationToken abort)
     {
         List<KafkaHandler>? pending = null;
-        for (var attempt = 1; ; attempt++)
+        var attempt = 1;
+        while (true)
         {
             var message = KafkaInboundMessage.Create(record, options, attempt);
             pending ??= options.Handlers.Where(h => h.Takes(message)).ToList();
@@ -58,6 +59,13 @@ internal sealed class KafkaRecordProcessor(
             if (!await WaitAsync(delay, stopping).ConfigureAwait(false))
             {
                 return false;
+            }
+
+            // Only a delivery that reached a failing handler counts towards MaxDeliveries: waiting for a lease held
+            // elsewhere (a crashed owner's, up to a lease long) or for the store must not use up a record's deliveries.
+            if (outcome == MessageOutcome.Failed)
+            {
+                attempt++;
             }
         }
     }
@@ -99,7 +107,7 @@ internal sealed class KafkaRecordProcessor(
                 // A handler failure waits the backoff; a lease held elsewhere or a store outage waits what the engine says.
                 var wait = result.Outcome == MessageOutcome.Failed || result.RetryAfter <= TimeSpan.Zero ? options.RetryBackoff : result.RetryAfter;
                 delay = wait > delay ? wait : delay;
-                outcome = result.Outcome;
+                outcome = outcome == MessageOutcome.Failed ? outcome : result.Outcome;
                 i++;
             }
         }

@@ -35,6 +35,9 @@ internal static partial class Log
     [LoggerMessage(270, LogLevel.Warning, "A handler of {Topic} [{Partition}] ran past the drain timeout {DrainTimeout} and is cancelled; its record is released and processed again after a redelivery", EventName = "KafkaHandlerCancelled")]
     public static partial void HandlerCancelled(ILogger logger, string topic, int partition, TimeSpan drainTimeout);
 
+    [LoggerMessage(275, LogLevel.Error, "A handler of {Topic} [{Partition}] ignored its cancellation and is left running; its record is not committed", EventName = "KafkaHandlerAbandoned")]
+    public static partial void HandlerAbandoned(ILogger logger, string topic, int partition);
+
     [LoggerMessage(271, LogLevel.Debug, "Offset {Topic} [{Partition}] @{Offset} not stored (the partition is no longer assigned): {Reason}", EventName = "KafkaOffsetNotStored")]
     public static partial void OffsetNotStored(ILogger logger, string topic, int partition, long offset, string reason);
 
