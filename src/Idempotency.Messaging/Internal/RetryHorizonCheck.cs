@@ -21,7 +21,7 @@ internal sealed class RetryHorizonCheck(IOptions<IdempotencyOptions> engine) : I
         var check = horizon > TimeSpan.Zero;
         if (check && engine.DefaultPolicy.Ttl < horizon)
         {
-            yield return Error("Event types without their own TTL", engine.DefaultPolicy.Ttl, "IdempotencyOptions.DefaultPolicy.Ttl", options);
+            yield return Error("Event types without their own TTL keep their records", engine.DefaultPolicy.Ttl, "IdempotencyOptions.DefaultPolicy.Ttl", options);
         }
 
         var eventTypes = new SortedSet<string>(options.EventTypes, StringComparer.Ordinal);
@@ -39,12 +39,12 @@ internal sealed class RetryHorizonCheck(IOptions<IdempotencyOptions> engine) : I
             var ttl = engine.GetTtl(eventType, policy);
             if (check && ttl < horizon)
             {
-                yield return Error($"Event type '{eventType}'", ttl, $"IdempotencyOptions.OperationTtls[\"{eventType}\"]", options);
+                yield return Error($"Event type '{eventType}' keeps its records", ttl, $"IdempotencyOptions.OperationTtls[\"{eventType}\"]", options);
             }
         }
     }
 
     private static string Error(string what, TimeSpan ttl, string setting, IdempotentConsumerOptions options) => string.Create(
         CultureInfo.InvariantCulture,
-        $"{what} keep their records for {ttl}, but the transport may redeliver a message for up to {options.RetryHorizon} ({options.RetryHorizonSource}): a redelivery after the record expired would run the handler again. Raise the TTL ({setting}) to at least {options.RetryHorizon}, or shorten the redelivery horizon.");
+        $"{what} for {ttl}, but the transport may redeliver a message for up to {options.RetryHorizon} ({options.RetryHorizonSource}): a redelivery after the record expired would run the handler again. Raise the TTL ({setting}) to at least {options.RetryHorizon}, or shorten the redelivery horizon.");
 }
