@@ -8,13 +8,10 @@ namespace Idempotency.Messaging.Kafka.Tests;
 public sealed class MockClusterCrashTests(KafkaMockCluster cluster, RedisServer redis) : IClassFixture<KafkaMockCluster>, IClassFixture<RedisServer>
 {
     private const int LeaseMs = 2000;
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-
     [Fact]
     public async Task MockCluster_ConsumerProcessKilledMidHandler_ExactlyOneRecoveryRunAfterTheLease()
     {
-        var topic = MockClusterDeliveryTests.Unique("payments");
-        var group = MockClusterDeliveryTests.Unique("group");
+        var (topic, group) = TestWait.TopicAndGroup();
         var log = Path.Combine(Path.GetTempPath(), $"kafka-crash-{Guid.NewGuid():N}.log");
 
         // One partition, so the killed process is mid-handler of evt-5 and of nothing else.
@@ -28,14 +25,15 @@ public sealed class MockClusterCrashTests(KafkaMockCluster cluster, RedisServer 
             using (var first = CrashConsumerProcess.Start(cluster.BootstrapServers, redis.ConnectionString, topic, group, log, LeaseMs, hangOn: "evt-5"))
             {
                 await WaitForLineAsync(log, "begin evt-5", first);
+                Assert.False(first.Process.HasExited, $"The consumer process exited before it began evt-5: {first.Output}");
                 first.Process.Kill(); // SIGKILL: no stop, no release, no commit
                 await first.Process.WaitForExitAsync();
             }
 
             using var second = CrashConsumerProcess.Start(cluster.BootstrapServers, redis.ConnectionString, topic, group, log, LeaseMs, hangOn: null);
-            await cluster.WaitUntilCommittedAsync(group, topic, Timeout);
+            await cluster.WaitUntilCommittedAsync(group, topic);
             second.Process.StandardInput.Close(); // graceful stop
-            await second.Process.WaitForExitAsync().WaitAsync(Timeout);
+            await second.Process.WaitForExitAsync().WaitAsync(TestWait.Timeout);
             Assert.True(second.Process.ExitCode == 0, second.Output);
 
             var lines = await File.ReadAllLinesAsync(log);
@@ -53,14 +51,7 @@ public sealed class MockClusterCrashTests(KafkaMockCluster cluster, RedisServer 
         }
     }
 
-    private static async Task WaitForLineAsync(string path, string line, CrashConsumerProcess process)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!File.Exists(path) || !(await File.ReadAllLinesAsync(path)).Contains(line))
-        {
-            Assert.False(process.Process.HasExited, $"The consumer process exited before '{line}': {process.Output}");
-            Assert.True(DateTime.UtcNow < deadline, $"'{line}' was not logged within {Timeout}.");
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitForLineAsync(string path, string line, CrashConsumerProcess process) => TestWait.UntilAsync(
+        () => (File.Exists(path) && File.ReadAllLines(path).Contains(line)) || process.Process.HasExited,
+        () => $"'{line}' was not logged within {TestWait.Timeout}.");
 }

@@ -8,30 +8,27 @@ namespace Idempotency.Messaging.Kafka.Tests;
 // offset committed; the partition goes on after them.
 public sealed class MockClusterDeadLetterTests(KafkaMockCluster cluster) : IClassFixture<KafkaMockCluster>
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-
     [Fact]
     public async Task MockCluster_SameKeyDifferentPayload_ConflictDeadLetteredToTopicThenCommitted()
     {
-        var topic = MockClusterDeliveryTests.Unique("payments");
-        var group = MockClusterDeliveryTests.Unique("group");
+        var (topic, group) = TestWait.TopicAndGroup();
         var runs = new HandlerRuns();
         await cluster.ProduceAsync(topic, TestEvents.Body("evt-1", amount: 10), partition: 0, headers: TestEvents.Headers("msg-1"));
         await cluster.ProduceAsync(topic, TestEvents.Body("evt-1", amount: 99), partition: 0, headers: TestEvents.Headers("msg-1"));
         await cluster.ProduceAsync(topic, TestEvents.Body("evt-2"), partition: 0, headers: TestEvents.Headers("msg-2"));
 
-        await using (await KafkaTestConsumer.StartAsync(cluster, new InMemoryIdempotencyStore(), group, topic, o => o.AddHandler("charge", (m, _, _) =>
+        await using (await KafkaTestConsumer.Create(cluster, new InMemoryIdempotencyStore(), group, topic, o => o.AddHandler("charge", (m, _, _) =>
         {
             runs.Count("charge", m);
             return ValueTask.CompletedTask;
-        })))
+        })).StartAsync())
         {
-            await cluster.WaitUntilCommittedAsync(group, topic, Timeout);
+            await cluster.WaitUntilCommittedAsync(group, topic);
         }
 
         Assert.Equal(1, runs["charge", "evt-1"]);
         Assert.Equal(1, runs["charge", "evt-2"]);
-        var dead = Assert.Single(cluster.ReadAll(topic + ".dlq", expected: 1, Timeout));
+        var dead = Assert.Single(cluster.ReadAll(topic + ".dlq", expected: 1));
         Assert.Contains("\"amount\":99", dead.Message.Value, StringComparison.Ordinal);
         Assert.Equal("Conflict", Header(dead, KafkaDeadLetters.OutcomeHeader));
         Assert.Equal("charge", Header(dead, KafkaDeadLetters.HandlerHeader));
@@ -42,13 +39,12 @@ public sealed class MockClusterDeadLetterTests(KafkaMockCluster cluster) : IClas
     [Fact]
     public async Task MockCluster_HandlerFailsOnEveryDelivery_DeadLetteredAfterMaxDeliveries()
     {
-        var topic = MockClusterDeliveryTests.Unique("payments");
-        var group = MockClusterDeliveryTests.Unique("group");
+        var (topic, group) = TestWait.TopicAndGroup();
         var runs = new HandlerRuns();
         await cluster.ProduceAsync(topic, TestEvents.Body("evt-1"), partition: 0, headers: TestEvents.Headers());
         await cluster.ProduceAsync(topic, TestEvents.Body("evt-2"), partition: 0, headers: TestEvents.Headers());
 
-        await using (await KafkaTestConsumer.StartAsync(
+        await using (await KafkaTestConsumer.Create(
             cluster,
             new InMemoryIdempotencyStore(),
             group,
@@ -58,14 +54,14 @@ public sealed class MockClusterDeadLetterTests(KafkaMockCluster cluster) : IClas
                 runs.Count("charge", m);
                 return TestEvents.EventId(m) == "evt-1" ? throw new InvalidOperationException("card declined") : ValueTask.CompletedTask;
             }),
-            consumer: o => o.MaxDeliveries = 3))
+            consumer: o => o.MaxDeliveries = 3).StartAsync())
         {
-            await cluster.WaitUntilCommittedAsync(group, topic, Timeout);
+            await cluster.WaitUntilCommittedAsync(group, topic);
         }
 
         Assert.Equal(3, runs["charge", "evt-1"]);
         Assert.Equal(1, runs["charge", "evt-2"]);
-        var dead = Assert.Single(cluster.ReadAll(topic + ".dlq", expected: 1, Timeout));
+        var dead = Assert.Single(cluster.ReadAll(topic + ".dlq", expected: 1));
         Assert.Equal("Failed", Header(dead, KafkaDeadLetters.OutcomeHeader));
         Assert.Contains("delivery 3 of at most 3", Header(dead, KafkaDeadLetters.ReasonHeader), StringComparison.Ordinal);
     }
@@ -73,13 +69,12 @@ public sealed class MockClusterDeadLetterTests(KafkaMockCluster cluster) : IClas
     [Fact]
     public async Task MockCluster_DeadLetterCallbackFailsOnce_RecordNotCommittedUntilItSucceeds()
     {
-        var topic = MockClusterDeliveryTests.Unique("payments");
-        var group = MockClusterDeliveryTests.Unique("group");
+        var (topic, group) = TestWait.TopicAndGroup();
         var calls = new List<(long Offset, MessageOutcome Outcome)>();
         await cluster.ProduceAsync(topic, TestEvents.Body("evt-1", amount: 10), partition: 0, headers: TestEvents.Headers());
         await cluster.ProduceAsync(topic, TestEvents.Body("evt-1", amount: 99), partition: 0, headers: TestEvents.Headers());
 
-        await using (await KafkaTestConsumer.StartAsync(cluster, new InMemoryIdempotencyStore(), group, topic, o =>
+        await using (await KafkaTestConsumer.Create(cluster, new InMemoryIdempotencyStore(), group, topic, o =>
         {
             o.DeadLetterTopic = null;
             o.OnDeadLetter = (record, result, _) =>
@@ -91,9 +86,9 @@ public sealed class MockClusterDeadLetterTests(KafkaMockCluster cluster) : IClas
                 }
             };
             o.AddHandler("charge", (_, _, _) => ValueTask.CompletedTask);
-        }))
+        }).StartAsync())
         {
-            await cluster.WaitUntilCommittedAsync(group, topic, Timeout);
+            await cluster.WaitUntilCommittedAsync(group, topic);
         }
 
         Assert.Equal([(1, MessageOutcome.Conflict), (1, MessageOutcome.Conflict)], calls);

@@ -4,12 +4,10 @@ namespace Idempotency.Messaging.Kafka.Tests;
 // handler however often Kafka delivers it, and every record is committed.
 public sealed class MockClusterDeliveryTests(KafkaMockCluster cluster) : IClassFixture<KafkaMockCluster>
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-
     [Fact]
     public async Task MockCluster_ThousandEventsWithThirtyPercentDuplicatesAndRedeliveries_HandlerRunsEqualDistinctEvents()
     {
-        var topic = Unique("payments");
+        var topic = TestWait.Unique("payments");
         var store = new InMemoryIdempotencyStore();
         var runs = new HandlerRuns();
 
@@ -23,7 +21,7 @@ public sealed class MockClusterDeliveryTests(KafkaMockCluster cluster) : IClassF
 
         // Two instances of the service in one group; one stops mid-stream, so its partitions move to the other (a
         // rebalance: what was done is committed first, what was buffered is delivered again to the new owner).
-        var group = Unique("group");
+        var group = TestWait.Unique("group");
         var byInstance = new int[3];
         Action<KafkaConsumerOptions> Handler(int instance) => o =>
         {
@@ -35,23 +33,23 @@ public sealed class MockClusterDeliveryTests(KafkaMockCluster cluster) : IClassF
                 await Task.Delay(3, ct);
             });
         };
-        await using (await KafkaTestConsumer.StartAsync(cluster, store, group, topic, Handler(0)))
+        await using (await KafkaTestConsumer.Create(cluster, store, group, topic, Handler(0)).StartAsync())
         {
-            await using (await KafkaTestConsumer.StartAsync(cluster, store, group, topic, Handler(1)))
+            await using (await KafkaTestConsumer.Create(cluster, store, group, topic, Handler(1)).StartAsync())
             {
-                await MockClusterOrderingTests.WaitUntilAsync(() => Volatile.Read(ref byInstance[1]) >= 20);
+                await TestWait.UntilAsync(() => Volatile.Read(ref byInstance[1]) >= 20);
             }
 
-            await cluster.WaitUntilCommittedAsync(group, topic, Timeout);
+            await cluster.WaitUntilCommittedAsync(group, topic);
         }
 
         Assert.True(byInstance[0] > 0 && byInstance[1] > 0, $"Both instances process: {byInstance[0]} and {byInstance[1]} runs.");
 
         // Redelivery: a second consumer group of the same service reads all 1 300 records again.
-        var again = Unique("group");
-        await using (await KafkaTestConsumer.StartAsync(cluster, store, again, topic, Handler(2)))
+        var again = TestWait.Unique("group");
+        await using (await KafkaTestConsumer.Create(cluster, store, again, topic, Handler(2)).StartAsync())
         {
-            await cluster.WaitUntilCommittedAsync(again, topic, Timeout);
+            await cluster.WaitUntilCommittedAsync(again, topic);
         }
 
         Assert.Equal(1000, runs.All.Count);
@@ -62,8 +60,7 @@ public sealed class MockClusterDeliveryTests(KafkaMockCluster cluster) : IClassF
     [Fact]
     public async Task MockCluster_HandlerThrowsOnce_ReleasedAndProcessedAgainInPlace_RunsOnceMoreAndLaterRecordsWait()
     {
-        var topic = Unique("payments");
-        var group = Unique("group");
+        var (topic, group) = TestWait.TopicAndGroup();
         var runs = new HandlerRuns();
         var order = new List<int>();
         for (var i = 0; i < 5; i++)
@@ -71,7 +68,7 @@ public sealed class MockClusterDeliveryTests(KafkaMockCluster cluster) : IClassF
             await cluster.ProduceAsync(topic, TestEvents.Body($"evt-{i}", sequence: i), partition: 0, headers: TestEvents.Headers());
         }
 
-        await using (await KafkaTestConsumer.StartAsync(cluster, new InMemoryIdempotencyStore(), group, topic, o => o.AddHandler("charge", (m, _, _) =>
+        await using (await KafkaTestConsumer.Create(cluster, new InMemoryIdempotencyStore(), group, topic, o => o.AddHandler("charge", (m, _, _) =>
         {
             var n = runs.Count("charge", m);
             lock (order)
@@ -80,9 +77,9 @@ public sealed class MockClusterDeliveryTests(KafkaMockCluster cluster) : IClassF
             }
 
             return TestEvents.EventId(m) == "evt-2" && n == 1 ? throw new InvalidOperationException("card declined") : ValueTask.CompletedTask;
-        })))
+        })).StartAsync())
         {
-            await cluster.WaitUntilCommittedAsync(group, topic, Timeout);
+            await cluster.WaitUntilCommittedAsync(group, topic);
         }
 
         Assert.Equal(2, runs["charge", "evt-2"]);
@@ -93,20 +90,19 @@ public sealed class MockClusterDeliveryTests(KafkaMockCluster cluster) : IClassF
     [Fact]
     public async Task MockCluster_TwoHandlersOfOneEvent_EachRunsOnce()
     {
-        var topic = Unique("payments");
-        var group = Unique("group");
+        var (topic, group) = TestWait.TopicAndGroup();
         var runs = new HandlerRuns();
         for (var i = 0; i < 50; i++)
         {
             await cluster.ProduceAsync(topic, TestEvents.Body($"evt-{i % 25}"), headers: TestEvents.Headers());
         }
 
-        await using (await KafkaTestConsumer.StartAsync(cluster, new InMemoryIdempotencyStore(), group, topic, o => o
+        await using (await KafkaTestConsumer.Create(cluster, new InMemoryIdempotencyStore(), group, topic, o => o
             .AddHandler("charge", (m, _, _) => Count(runs, "charge", m))
             .AddHandler("receipt", (m, _, _) => Count(runs, "receipt", m))
-            .AddHandler("refund", "payment.refunded", (m, _, _) => Count(runs, "refund", m))))
+            .AddHandler("refund", "payment.refunded", (m, _, _) => Count(runs, "refund", m))).StartAsync())
         {
-            await cluster.WaitUntilCommittedAsync(group, topic, Timeout);
+            await cluster.WaitUntilCommittedAsync(group, topic);
         }
 
         Assert.Equal(50, runs.All.Count);
@@ -118,7 +114,7 @@ public sealed class MockClusterDeliveryTests(KafkaMockCluster cluster) : IClassF
     [Fact]
     public async Task MockCluster_TwoServicesOnOneStore_EachRunsOnce()
     {
-        var topic = Unique("payments");
+        var topic = TestWait.Unique("payments");
         var store = new InMemoryIdempotencyStore();
         var runs = new HandlerRuns();
         for (var i = 0; i < 60; i++)
@@ -127,13 +123,13 @@ public sealed class MockClusterDeliveryTests(KafkaMockCluster cluster) : IClassF
         }
 
         // Two services, each its own consumer group, one handler name: records are namespaced by service.
-        var billing = Unique("billing");
-        var ledger = Unique("ledger");
-        await using (await KafkaTestConsumer.StartAsync(cluster, store, billing, topic, o => o.AddHandler("apply", (m, _, _) => Count(runs, "billing", m)), service: "billing"))
-        await using (await KafkaTestConsumer.StartAsync(cluster, store, ledger, topic, o => o.AddHandler("apply", (m, _, _) => Count(runs, "ledger", m)), service: "ledger"))
+        var billing = TestWait.Unique("billing");
+        var ledger = TestWait.Unique("ledger");
+        await using (await KafkaTestConsumer.Create(cluster, store, billing, topic, o => o.AddHandler("apply", (m, _, _) => Count(runs, "billing", m)), service: "billing").StartAsync())
+        await using (await KafkaTestConsumer.Create(cluster, store, ledger, topic, o => o.AddHandler("apply", (m, _, _) => Count(runs, "ledger", m)), service: "ledger").StartAsync())
         {
-            await cluster.WaitUntilCommittedAsync(billing, topic, Timeout);
-            await cluster.WaitUntilCommittedAsync(ledger, topic, Timeout);
+            await cluster.WaitUntilCommittedAsync(billing, topic);
+            await cluster.WaitUntilCommittedAsync(ledger, topic);
         }
 
         Assert.Equal(30, runs.All.Count(r => r.Key.Handler == "billing"));
@@ -141,7 +137,6 @@ public sealed class MockClusterDeliveryTests(KafkaMockCluster cluster) : IClassF
         Assert.All(runs.All, r => Assert.Equal(1, r.Value));
     }
 
-    internal static string Unique(string name) => $"{name}-{Guid.NewGuid():N}";
 
     private static ValueTask Count(HandlerRuns runs, string handler, InboundMessage message)
     {

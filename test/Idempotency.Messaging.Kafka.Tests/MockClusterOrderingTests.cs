@@ -8,13 +8,10 @@ namespace Idempotency.Messaging.Kafka.Tests;
 // not skipped past. Its partition waits, later offsets are neither processed nor committed, and it resumes on its own.
 public sealed class MockClusterOrderingTests(KafkaMockCluster cluster) : IClassFixture<KafkaMockCluster>
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-
     [Fact]
     public async Task MockCluster_RecordInProgressElsewhere_NotSkippedPast_LaterOffsetsWaitUncommitted()
     {
-        var topic = MockClusterDeliveryTests.Unique("payments");
-        var group = MockClusterDeliveryTests.Unique("group");
+        var (topic, group) = TestWait.TopicAndGroup();
         var store = new InMemoryIdempotencyStore();
         var runs = new HandlerRuns();
         var bodies = Enumerable.Range(0, 5).Select(i => TestEvents.Body($"evt-{i}", sequence: i)).ToList();
@@ -42,7 +39,7 @@ public sealed class MockClusterOrderingTests(KafkaMockCluster cluster) : IClassF
         await holding.Task;
 
         // MaxDeliveries 2: the many in-progress retries must not count, or evt-1's one failure here would dead-letter it.
-        await using (await KafkaTestConsumer.StartAsync(
+        await using (await KafkaTestConsumer.Create(
             cluster,
             store,
             group,
@@ -52,9 +49,9 @@ public sealed class MockClusterOrderingTests(KafkaMockCluster cluster) : IClassF
                 var n = runs.Count("charge", m);
                 return TestEvents.EventId(m) == "evt-1" && n == 1 ? throw new InvalidOperationException("card declined") : ValueTask.CompletedTask;
             }),
-            consumer: o => o.MaxDeliveries = 2))
+            consumer: o => o.MaxDeliveries = 2).StartAsync())
         {
-            await WaitUntilAsync(() => runs["charge", "evt-0"] == 1);
+            await TestWait.UntilAsync(() => runs["charge", "evt-0"] == 1);
             await Task.Delay(TimeSpan.FromSeconds(1.5)); // the consumer retries evt-1 every 100 ms meanwhile
 
             Assert.Equal(0, runs["charge", "evt-1"]);
@@ -63,7 +60,7 @@ public sealed class MockClusterOrderingTests(KafkaMockCluster cluster) : IClassF
 
             release.SetResult();
             Assert.Equal(MessageOutcome.Failed, (await elsewhere).Outcome); // released: this consumer takes evt-1 over
-            await cluster.WaitUntilCommittedAsync(group, topic, Timeout);
+            await cluster.WaitUntilCommittedAsync(group, topic);
         }
 
         Assert.Equal(1, runs["elsewhere", "evt-1"]);
@@ -74,8 +71,7 @@ public sealed class MockClusterOrderingTests(KafkaMockCluster cluster) : IClassF
     [Fact]
     public async Task MockCluster_StoreOutage_NothingRunOrCommitted_ProcessingResumesWhenStoreReturns()
     {
-        var topic = MockClusterDeliveryTests.Unique("payments");
-        var group = MockClusterDeliveryTests.Unique("group");
+        var (topic, group) = TestWait.TopicAndGroup();
         var store = new FaultInjectingIdempotencyStore(new InMemoryIdempotencyStore());
         var runs = new HandlerRuns();
         for (var i = 0; i < 40; i++)
@@ -85,7 +81,7 @@ public sealed class MockClusterOrderingTests(KafkaMockCluster cluster) : IClassF
 
         // A small buffer: partitions are paused while their first record waits for the store, and resumed after.
         store.ThrowUnavailable(IdempotencyStoreOperation.Claim);
-        await using (await KafkaTestConsumer.StartAsync(cluster, store, group, topic, o =>
+        await using (await KafkaTestConsumer.Create(cluster, store, group, topic, o =>
         {
             o.MaxBufferedPerPartition = 3;
             o.AddHandler("charge", (m, _, _) =>
@@ -93,27 +89,17 @@ public sealed class MockClusterOrderingTests(KafkaMockCluster cluster) : IClassF
                 runs.Count("charge", m);
                 return ValueTask.CompletedTask;
             });
-        }))
+        }).StartAsync())
         {
-            await WaitUntilAsync(() => store.InjectedFaultCount >= 20); // every partition retried its first record several times
+            await TestWait.UntilAsync(() => store.InjectedFaultCount >= 20); // every partition retried its first record several times
             Assert.Equal(0, runs.Total);
             Assert.Equal([0, 0, 0, 0], cluster.Committed(group, topic));
 
             store.HealAll();
-            await cluster.WaitUntilCommittedAsync(group, topic, Timeout);
+            await cluster.WaitUntilCommittedAsync(group, topic);
         }
 
         Assert.Equal(40, runs.All.Count);
         Assert.All(runs.All, r => Assert.Equal(1, r.Value));
-    }
-
-    internal static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"The condition did not hold within {Timeout}.");
-            await Task.Delay(50);
-        }
     }
 }

@@ -9,13 +9,13 @@ public sealed class MockClusterStartupTests(KafkaMockCluster cluster) : IClassFi
     [Fact]
     public async Task MockCluster_RecordTtlShorterThanRetryHorizon_StartUpFailsNamingEventTypeBothNumbersAndTheFix()
     {
-        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => KafkaTestConsumer.StartAsync(
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => KafkaTestConsumer.Create(
             cluster,
             new InMemoryIdempotencyStore(),
             "group",
             "payments",
             o => o.AddHandler("charge", (_, _, _) => ValueTask.CompletedTask).RetryBackoff = TimeSpan.FromMinutes(1),
-            engine: o => o.OperationTtls[TestEvents.EventType] = TimeSpan.FromMinutes(2)));
+            engine: o => o.OperationTtls[TestEvents.EventType] = TimeSpan.FromMinutes(2)).StartAsync());
 
         // MaxDeliveries 5 x 1 min + the test consumers' 3 s session timeout.
         Assert.Contains("Event type 'payment.charged'", ex.Message, StringComparison.Ordinal);
@@ -27,25 +27,26 @@ public sealed class MockClusterStartupTests(KafkaMockCluster cluster) : IClassFi
     }
 
     [Fact]
-    public void MockCluster_RetryHorizon_IsMaxDeliveriesTimesBackoffPlusSessionTimeout_OrTheStatedOneWhenLonger()
+    public async Task MockCluster_RetryHorizon_IsMaxDeliveriesTimesBackoffPlusSessionTimeout_OrTheStatedOneWhenLonger()
     {
-        Assert.Equal(TimeSpan.FromSeconds((4 * 10) + 3), Horizon(maxDeliveries: 4, stated: null).RetryHorizon);
-        Assert.StartsWith("Kafka: MaxDeliveries 4 x RetryBackoff 00:00:10", Horizon(maxDeliveries: 4, stated: null).RetryHorizonSource, StringComparison.Ordinal);
-        Assert.Equal(TimeSpan.FromSeconds(43), Horizon(maxDeliveries: 4, stated: TimeSpan.FromSeconds(5)).RetryHorizon);
-        Assert.Equal(TimeSpan.FromHours(2), Horizon(maxDeliveries: 4, stated: TimeSpan.FromHours(2)).RetryHorizon);
-        Assert.Equal("KafkaConsumerOptions.RetryHorizon 02:00:00", Horizon(maxDeliveries: 0, stated: TimeSpan.FromHours(2)).RetryHorizonSource);
+        var computed = await HorizonAsync(maxDeliveries: 4, stated: null);
+        Assert.Equal(TimeSpan.FromSeconds((4 * 10) + 3), computed.RetryHorizon);
+        Assert.Equal("Kafka: MaxDeliveries 4 x RetryBackoff 00:00:10 + session.timeout.ms 00:00:03", computed.RetryHorizonSource);
+        Assert.Equal(TimeSpan.FromSeconds(43), (await HorizonAsync(maxDeliveries: 4, stated: TimeSpan.FromSeconds(5))).RetryHorizon);
+        Assert.Equal(TimeSpan.FromHours(2), (await HorizonAsync(maxDeliveries: 4, stated: TimeSpan.FromHours(2))).RetryHorizon);
+        Assert.Equal("KafkaConsumerOptions.RetryHorizon 02:00:00", (await HorizonAsync(maxDeliveries: 0, stated: TimeSpan.FromHours(2))).RetryHorizonSource);
     }
 
     [Fact]
     public async Task MockCluster_MaxDeliveriesZero_RetriedWithoutLimit_StartUpFailsUnlessAHorizonIsStated()
     {
-        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => KafkaTestConsumer.StartAsync(
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => KafkaTestConsumer.Create(
             cluster,
             new InMemoryIdempotencyStore(),
             "group",
             "payments",
             o => o.AddHandler("charge", (_, _, _) => ValueTask.CompletedTask),
-            consumer: o => o.MaxDeliveries = 0));
+            consumer: o => o.MaxDeliveries = 0).StartAsync());
 
         Assert.Contains("MaxDeliveries is 0, so a failing record is retried without limit", ex.Message, StringComparison.Ordinal);
     }
@@ -53,7 +54,7 @@ public sealed class MockClusterStartupTests(KafkaMockCluster cluster) : IClassFi
     [Fact]
     public async Task MockCluster_MisconfiguredConsumer_StartUpFailsListingEveryProblem()
     {
-        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => KafkaTestConsumer.StartAsync(
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => KafkaTestConsumer.Create(
             cluster,
             new InMemoryIdempotencyStore(),
             string.Empty,
@@ -62,17 +63,17 @@ public sealed class MockClusterStartupTests(KafkaMockCluster cluster) : IClassFi
             {
                 o.DeadLetterTopic = null;
                 o.AddHandler("charge", (_, _, _) => ValueTask.CompletedTask).AddHandler("charge", (_, _, _) => ValueTask.CompletedTask);
-            }));
+            }).StartAsync());
 
         Assert.Contains("ConsumerConfig.GroupId must be set", ex.Message, StringComparison.Ordinal);
         Assert.Contains("The handler name 'charge' is added twice for the same event type", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Set DeadLetterTopic or OnDeadLetter", ex.Message, StringComparison.Ordinal);
     }
 
-    private IdempotentConsumerOptions Horizon(int maxDeliveries, TimeSpan? stated)
+    private async Task<IdempotentConsumerOptions> HorizonAsync(int maxDeliveries, TimeSpan? stated)
     {
-        using var services = KafkaTestConsumer.BuildServices(
-            cluster.BootstrapServers,
+        await using var service = KafkaTestConsumer.Create(
+            cluster,
             new InMemoryIdempotencyStore(),
             "group",
             "payments",
@@ -83,6 +84,6 @@ public sealed class MockClusterStartupTests(KafkaMockCluster cluster) : IClassFi
                 o.RetryHorizon = stated;
             },
             consumer: o => o.MaxDeliveries = maxDeliveries);
-        return services.GetRequiredService<IOptions<IdempotentConsumerOptions>>().Value;
+        return service.Services.GetRequiredService<IOptions<IdempotentConsumerOptions>>().Value;
     }
 }

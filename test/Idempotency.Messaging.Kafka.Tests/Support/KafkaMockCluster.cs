@@ -68,13 +68,13 @@ public sealed class KafkaMockCluster : IDisposable
         return [.. Enumerable.Range(0, PartitionsPerTopic).Select(p => reader.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High.Value)];
     }
 
-    /// <summary>Reads every record of a topic from the beginning (for dead-letter topics), waiting up to <paramref name="timeout"/> for <paramref name="expected"/> records.</summary>
-    public List<ConsumeResult<string?, string>> ReadAll(string topic, int expected, TimeSpan timeout)
+    /// <summary>Reads every record of a topic from the beginning (for dead-letter topics), waiting for <paramref name="expected"/> records.</summary>
+    public List<ConsumeResult<string?, string>> ReadAll(string topic, int expected)
     {
         using var reader = Reader("reader-" + Guid.NewGuid().ToString("N"));
         reader.Assign(Enumerable.Range(0, PartitionsPerTopic).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
         var records = new List<ConsumeResult<string?, string>>();
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = DateTime.UtcNow + TestWait.Timeout;
         while (records.Count < expected && DateTime.UtcNow < deadline)
         {
             if (reader.Consume(TimeSpan.FromMilliseconds(100)) is { IsPartitionEOF: false } record)
@@ -87,16 +87,13 @@ public sealed class KafkaMockCluster : IDisposable
     }
 
     /// <summary>Waits until the group has committed every record of the topic, or fails saying where it stands.</summary>
-    public async Task WaitUntilCommittedAsync(string groupId, string topic, TimeSpan timeout)
+    public Task WaitUntilCommittedAsync(string groupId, string topic)
     {
         var end = EndOffsets(topic);
-        var deadline = DateTime.UtcNow + timeout;
-        long[] committed;
-        while (!(committed = Committed(groupId, topic)).SequenceEqual(end))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Group {groupId} committed [{string.Join(", ", committed)}] of [{string.Join(", ", end)}] within {timeout}.");
-            await Task.Delay(100);
-        }
+        long[] committed = [];
+        return TestWait.UntilAsync(
+            () => (committed = Committed(groupId, topic)).SequenceEqual(end),
+            () => $"Group {groupId} committed [{string.Join(", ", committed)}] of [{string.Join(", ", end)}] within {TestWait.Timeout}.");
     }
 
     public void Dispose()

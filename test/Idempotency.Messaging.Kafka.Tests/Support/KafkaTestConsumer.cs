@@ -11,36 +11,16 @@ namespace Idempotency.Messaging.Kafka.Tests;
 internal sealed class KafkaTestConsumer : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
-    private readonly List<IHostedService> _hosted;
+    private List<IHostedService> _hosted = [];
 
-    private KafkaTestConsumer(ServiceProvider services, List<IHostedService> hosted)
-    {
-        _services = services;
-        _hosted = hosted;
-    }
+    private KafkaTestConsumer(ServiceProvider services) => _services = services;
 
-    public static async Task<KafkaTestConsumer> StartAsync(
+    /// <summary>Gets the service's services.</summary>
+    public IServiceProvider Services => _services;
+
+    /// <summary>Configures one service with the consumer (nothing runs until <see cref="StartAsync"/>).</summary>
+    public static KafkaTestConsumer Create(
         KafkaMockCluster cluster,
-        IIdempotencyStore store,
-        string groupId,
-        string topic,
-        Action<KafkaConsumerOptions> configure,
-        string service = "billing",
-        Action<IdempotencyOptions>? engine = null,
-        Action<IdempotentConsumerOptions>? consumer = null)
-    {
-        var services = BuildServices(cluster.BootstrapServers, store, groupId, topic, configure, service, engine, consumer);
-        var hosted = services.GetServices<IHostedService>().ToList();
-        foreach (var hostedService in hosted)
-        {
-            await hostedService.StartAsync(CancellationToken.None);
-        }
-
-        return new KafkaTestConsumer(services, hosted);
-    }
-
-    public static ServiceProvider BuildServices(
-        string bootstrapServers,
         IIdempotencyStore store,
         string groupId,
         string topic,
@@ -61,7 +41,7 @@ internal sealed class KafkaTestConsumer : IAsyncDisposable
         {
             o.ConsumerConfig = new ConsumerConfig
             {
-                BootstrapServers = bootstrapServers,
+                BootstrapServers = cluster.BootstrapServers,
                 GroupId = groupId,
                 AutoOffsetReset = AutoOffsetReset.Earliest,
                 SessionTimeoutMs = 3000,
@@ -74,7 +54,28 @@ internal sealed class KafkaTestConsumer : IAsyncDisposable
             o.DeadLetterTopic = topic + ".dlq";
             configure(o);
         });
-        return services.BuildServiceProvider();
+        return new KafkaTestConsumer(services.BuildServiceProvider());
+    }
+
+    /// <summary>Starts the hosted services as a host does (creating them runs the start-up checks).</summary>
+    public async Task<KafkaTestConsumer> StartAsync()
+    {
+        try
+        {
+            _hosted = [.. _services.GetServices<IHostedService>()];
+        }
+        catch
+        {
+            await _services.DisposeAsync();
+            throw;
+        }
+
+        foreach (var hostedService in _hosted)
+        {
+            await hostedService.StartAsync(CancellationToken.None);
+        }
+
+        return this;
     }
 
     public async ValueTask DisposeAsync()
