@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Kafka needs no package: its tests run against librdkafka's built-in mock cluster (test.mock.num.brokers), which ships
+# inside the librdkafka.redist NuGet package that Confluent.Kafka brings.
 need_apt=()
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 [ -x /usr/lib/postgresql/15/bin/initdb ] && [ -x /usr/lib/postgresql/15/bin/postgres ] || need_apt+=(postgresql-15)
