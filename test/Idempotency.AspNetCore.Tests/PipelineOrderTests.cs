@@ -128,6 +128,96 @@ public sealed class PipelineOrderTests
         return app;
     }
 
+    // Found by attack: with a fallback authorization policy choosing the scheme (no default scheme), authentication ran
+    // without a scheme, the endpoint had no authorization metadata, and the check never fired: bob and anonymous callers
+    // got alice's replay. A fallback policy now counts as the endpoint requiring authorization.
+    [Fact]
+    public async Task FallbackPolicy_MiddlewareBeforeAuthorization_FailsLoudly()
+    {
+        var runs = new HandlerRuns();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, UserHeader>(UserHeader.SchemeName, null);
+        builder.Services.AddAuthorization(o => o.FallbackPolicy = new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder(UserHeader.SchemeName).RequireAuthenticatedUser().Build());
+        builder.Services.AddIdempotency().AddIdempotencyMiddleware();
+        await using var app = builder.Build();
+        app.UseAuthentication();
+        app.UseIdempotency();
+        app.UseAuthorization();
+        app.MapPost("/account/statement", () => Results.Text("statement-" + runs.Ran("statement"))).RequireIdempotency();
+        await app.StartAsync();
+        using var client = app.GetTestClient();
+
+        var alice = await Assert.ThrowsAsync<InvalidOperationException>(() => client.SendAsync(Statement("k-1", "alice")));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => client.SendAsync(Statement("k-1", "bob")));
+
+        Assert.Contains("UseAuthorization()", alice.Message, StringComparison.Ordinal);
+        Assert.Equal(0, runs["statement"]);
+    }
+
+    // Found by attack: MVC registers the authentication scheme provider even without AddAuthentication, so a Startup-style
+    // app without any authentication was refused at every request. A provider without schemes does not count.
+    [Fact]
+    public async Task SchemeProviderWithoutSchemes_RunsAsBefore()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Services.AddAuthenticationCore();
+        builder.Services.AddIdempotency().AddIdempotencyMiddleware();
+        await using var app = builder.Build();
+        ((IApplicationBuilder)app).UseRouting();
+        app.UseIdempotency();
+        app.MapPost("/notes", () => Results.Text("ok")).RequireIdempotency();
+        await app.StartAsync();
+        using var client = app.GetTestClient();
+
+        var first = await Answer.SendAsync(client, Requests.Post("/notes", "k-1"));
+        var retry = await Answer.SendAsync(client, Requests.Post("/notes", "k-1"));
+
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.True(retry.IsReplayed);
+    }
+
+    // Found by attack: a principal set after the middleware (an MVC AuthorizeFilter with a scheme) was claimed in the
+    // anonymous scope, and bob and anonymous callers got alice's replay. A principal that changed under the handler
+    // now means the response is not stored: nobody gets another's response.
+    [Fact]
+    public async Task PrincipalSetAfterTheMiddleware_ResponseIsNotStoredAndNobodyGetsAnothersReplay()
+    {
+        var runs = new HandlerRuns();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Services.AddAuthentication() // two schemes and no default: UseAuthentication authenticates nobody
+            .AddScheme<AuthenticationSchemeOptions, UserHeader>(UserHeader.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, UserHeader>("Other", null);
+        builder.Services.AddAuthorization();
+        builder.Services.AddIdempotency().AddIdempotencyMiddleware();
+        await using var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseIdempotency();
+        app.MapPost("/account/statement", async (HttpContext context) =>
+        {
+            // Authenticates by itself, as an MVC AuthorizeFilter with a scheme does, after the middleware claimed the key.
+            var result = await context.AuthenticateAsync(UserHeader.SchemeName);
+            context.User = result.Principal!;
+            return Results.Text("SECRET-" + context.User.Identity!.Name + "-" + runs.Ran("statement"));
+        }).RequireIdempotency();
+        await app.StartAsync();
+        using var client = app.GetTestClient();
+
+        var alice = await Answer.SendAsync(client, Statement("k-1", "alice"));
+        var bob = await Answer.SendAsync(client, Statement("k-1", "bob"));
+
+        Assert.Equal(HttpStatusCode.OK, alice.Status);
+        Assert.DoesNotContain("SECRET-alice", bob.Text, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.FailedDependency, bob.Status);
+        Assert.Equal(1, runs["statement"]);
+    }
+
     private static HttpRequestMessage Statement(string key, string? user)
     {
         var request = Requests.Post("/account/statement", key);

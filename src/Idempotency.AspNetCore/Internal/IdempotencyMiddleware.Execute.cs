@@ -7,8 +7,9 @@ namespace Idempotency.AspNetCore;
 internal sealed partial class IdempotencyMiddleware
 {
     /// <summary>Runs the handler under the claim, capturing its response through a write-through tee, then stores or releases.</summary>
-    private async Task ExecuteAsync(HttpContext context, IdempotencyClaim claim)
+    private async Task ExecuteAsync(HttpContext context, IdempotencyClaim claim, string? scope)
     {
+        var principal = context.User;
         var response = context.Response;
         var priorFeature = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
         var capture = new ResponseCaptureStream(priorFeature.Stream, response, _options.MaxResponseBodySize, _storageRules);
@@ -31,11 +32,32 @@ internal sealed partial class IdempotencyMiddleware
                 context.Features.Set(priorFeature);
             }
 
+            if (!ReferenceEquals(context.User, principal) && ScopeChanged(context, scope))
+            {
+                // Authenticated after this middleware (an MVC filter, the handler itself): the key was claimed in another
+                // principal's scope, so the response must not be kept there, where that principal's retries would get it.
+                Log.PrincipalChanged(_logger, claim.StoreKey!);
+                await claim.MarkNotStoredAsync("the caller was authenticated after the idempotency middleware ran, so the response cannot be kept for the right principal.", CancellationToken.None).ConfigureAwait(false);
+                return;
+            }
+
             await FinishAsync(context, claim, capture).ConfigureAwait(false);
         }
         finally
         {
             await capture.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private bool ScopeChanged(HttpContext context, string? scope)
+    {
+        try
+        {
+            return !string.Equals(_scopeResolver(context), scope, StringComparison.Ordinal);
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
         }
     }
 

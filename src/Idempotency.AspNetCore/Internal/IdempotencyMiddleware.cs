@@ -62,14 +62,16 @@ internal sealed partial class IdempotencyMiddleware
             {
                 Log.RequestBodyTooLarge(_logger, request.Method, request.Path, _options.MaxRequestBodySize);
             }
-            else
-            {
-                scope = _scopeResolver(context);
-            }
         }
 
         try
         {
+            // Inside the try: a resolver that refuses the caller must not leave the buffered body installed.
+            if (fingerprint is not null)
+            {
+                scope = _scopeResolver(context);
+            }
+
             var idempotencyRequest = new IdempotencyRequest(_options.OperationName, header.Key)
             {
                 Scope = scope,
@@ -86,7 +88,7 @@ internal sealed partial class IdempotencyMiddleware
                 var run = claim.Status switch
                 {
                     IdempotencyClaimStatus.Replayed => ReplayAsync(context, claim),
-                    IdempotencyClaimStatus.Acquired => ExecuteAsync(context, claim),
+                    IdempotencyClaimStatus.Acquired => ExecuteAsync(context, claim, scope),
                     IdempotencyClaimStatus.WithoutKey or IdempotencyClaimStatus.FailedOpen => _next(context),
                     _ => WriteProblemAsync(context, claim),
                 };

@@ -38,6 +38,9 @@ internal static partial class Log
     [LoggerMessage(112, LogLevel.Warning, "Response {StatusCode} for {StoreKey} is not stored, its headers cannot be replayed: {Reason}", EventName = "ResponseHeadersUnstorable")]
     public static partial void ResponseHeadersUnstorable(ILogger logger, int statusCode, string storeKey, string reason);
 
+    [LoggerMessage(113, LogLevel.Error, "The caller of {StoreKey} was authenticated after the idempotency middleware ran (in an MVC filter or the handler); its response is not stored. Authenticate before app.UseIdempotency()", EventName = "PrincipalChanged")]
+    public static partial void PrincipalChanged(ILogger logger, string storeKey);
+
     [LoggerMessage(111, LogLevel.Warning, "Endpoint {Endpoint} asks for idempotency but answers only safe methods (GET, HEAD, OPTIONS, TRACE), which are never made idempotent", EventName = "SafeMethodEndpoint")]
     public static partial void SafeMethodEndpoint(ILogger logger, string endpoint);
 }

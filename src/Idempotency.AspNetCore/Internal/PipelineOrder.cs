@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Idempotency.AspNetCore;
 
@@ -17,8 +18,9 @@ internal static class PipelineOrder
 
     public static void ThrowIfMisordered(HttpContext context, Endpoint endpoint)
     {
-        // Authentication is registered but has not run for this request: the principal is not known yet.
-        if (context.Features.Get<IAuthenticationFeature>() is null && context.RequestServices.GetService<IAuthenticationSchemeProvider>() is not null)
+        // Authentication has schemes but has not run for this request: the principal is not known yet. (MVC registers the
+        // scheme provider even in apps without authentication, so a provider without schemes does not count.)
+        if (context.Features.Get<IAuthenticationFeature>() is null && HasSchemes(context.RequestServices.GetService<IAuthenticationSchemeProvider>()))
         {
             throw Misordered(endpoint, "UseAuthentication()");
         }
@@ -26,11 +28,24 @@ internal static class PipelineOrder
         var metadata = endpoint.Metadata;
         var requiresAuthorization = metadata.GetMetadata<IAuthorizeData>() is not null
             || metadata.GetMetadata<AuthorizationPolicy>() is not null
-            || metadata.GetMetadata<IAuthorizationRequirementData>() is not null;
+            || metadata.GetMetadata<IAuthorizationRequirementData>() is not null
+            || (metadata.GetMetadata<IAllowAnonymous>() is null && context.RequestServices.GetService<IOptions<AuthorizationOptions>>()?.Value.FallbackPolicy is not null);
         if (requiresAuthorization && !context.Items.ContainsKey(AuthorizationInvoked))
         {
             throw Misordered(endpoint, "UseAuthorization()");
         }
+    }
+
+    // The default provider answers from memory; an unfinished answer counts as having schemes, the safe side.
+    private static bool HasSchemes(IAuthenticationSchemeProvider? provider)
+    {
+        if (provider is null)
+        {
+            return false;
+        }
+
+        var schemes = provider.GetAllSchemesAsync();
+        return !schemes.IsCompletedSuccessfully || schemes.Result.Any();
     }
 
     private static InvalidOperationException Misordered(Endpoint endpoint, string missing) => new(
