@@ -3,10 +3,19 @@ using System.Threading.Channels;
 
 namespace EventsWorker;
 
-/// <summary>A message on the in-process broker: one publication, delivered until acknowledged or dead-lettered.</summary>
-internal sealed record BrokerMessage(string MessageId, string EventType, byte[] Body)
+/// <summary>
+/// A message on the in-process broker: one publication, delivered until acknowledged or dead-lettered. A class, not a
+/// record: two publications with equal contents (a message re-sent as-is) are two messages, each settled on its own.
+/// </summary>
+internal sealed class BrokerMessage(string messageId, string eventType, byte[] body)
 {
     public int Deliveries;
+
+    public string MessageId { get; } = messageId;
+
+    public string EventType { get; } = eventType;
+
+    public byte[] Body { get; } = body;
 }
 
 /// <summary>

@@ -46,6 +46,6 @@ Console.WriteLine($"""
       failed, released, run again       {effects.TransientFailures,6}
       crashed mid-handler, recovered    {effects.Crashed,6}  (claim taken over after its 2 s lease)
       dead-lettered                     {broker.DeadLetters.Count,6}
-    handler runs == handler × event pairs: {(exactlyOnce ? "yes, every handler ran once per event" : "NO")}
+    handler runs == handler × event pairs: {(exactlyOnce ? "yes, every handler ran once per event" : finished ? "NO" : "NO, the broker did not drain within 2 minutes")}
     """);
 return exactlyOnce ? 0 : 1;

@@ -29,13 +29,14 @@ internal static class Publisher
             {
                 // The producer retried its publish: a new message (new id, new timestamp) for the same event.
                 var eventId = Envelope.EventId(message.Body);
-                all.Add(message with { MessageId = message.MessageId + "-retry", Body = Envelope.Create(eventId, message.EventType, new { orderId = 1000 + int.Parse(eventId[4..], System.Globalization.CultureInfo.InvariantCulture), amount = 10 + (int.Parse(eventId[4..], System.Globalization.CultureInfo.InvariantCulture) % 90) }) });
+                var number = int.Parse(eventId[4..], System.Globalization.CultureInfo.InvariantCulture);
+                all.Add(new BrokerMessage(message.MessageId + "-retry", message.EventType, Envelope.Create(eventId, message.EventType, new { orderId = 1000 + number, amount = 10 + (number % 90) })));
                 republished++;
             }
 
             if (random.NextDouble() < duplicateRate / 2)
             {
-                all.Add(message with { }); // the same message delivered twice (a broker redelivery)
+                all.Add(new BrokerMessage(message.MessageId, message.EventType, message.Body)); // the same message delivered twice (a broker redelivery)
                 resent++;
             }
         }
