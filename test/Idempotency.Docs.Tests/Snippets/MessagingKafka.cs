@@ -35,16 +35,4 @@ internal static class MessagingKafka
             });
         #endregion
     }
-
-    /// <summary>Stands for the application's card service in the snippet.</summary>
-    public sealed class Cards
-    {
-        private int _charged;
-
-        public ValueTask ChargeAsync(Idempotency.Messaging.InboundMessage message, CancellationToken cancellationToken)
-        {
-            Interlocked.Increment(ref _charged);
-            return ValueTask.CompletedTask;
-        }
-    }
 }
