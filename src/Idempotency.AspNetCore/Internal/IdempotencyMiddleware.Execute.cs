@@ -14,7 +14,10 @@ internal sealed partial class IdempotencyMiddleware
         var priorFeature = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
         var capture = new ResponseCaptureStream(priorFeature.Stream, response, _options.MaxResponseBodySize, _storageRules);
         var captureFeature = new CaptureResponseBodyFeature(priorFeature, capture);
+        var lifetime = new HandlerLifetime(context.Features.GetRequiredFeature<IHttpRequestLifetimeFeature>());
         context.Features.Set<IHttpResponseBodyFeature>(captureFeature);
+        context.Features.Set<IHttpRequestLifetimeFeature>(lifetime);
+        MiddlewarePassage.Mark(context);
         try
         {
             try
@@ -30,6 +33,15 @@ internal sealed partial class IdempotencyMiddleware
             finally
             {
                 context.Features.Set(priorFeature);
+                context.Features.Set(lifetime.Inner);
+            }
+
+            if (lifetime.Aborted)
+            {
+                // The handler gave up on its response (HttpContext.Abort()): whatever was written is not an answer to
+                // keep. Treated as the handler failing, so the policy decides, as for an exception.
+                await claim.FailAsync(new InvalidOperationException("The handler aborted the connection (HttpContext.Abort()), so its response is incomplete."), CancellationToken.None).ConfigureAwait(false);
+                return;
             }
 
             if (!ReferenceEquals(context.User, principal) && ScopeChanged(context, scope))
@@ -132,6 +144,17 @@ internal sealed partial class IdempotencyMiddleware
             // The handler ran: never a silent second execution. Retries are told why its response cannot be replayed.
             Log.ResponseHeadersUnstorable(_logger, status, storeKey, unstorable);
             Report(claim, await claim.MarkNotStoredAsync(string.Create(CultureInfo.InvariantCulture, $"its response (status {status}) cannot be replayed: {unstorable}"), CancellationToken.None).ConfigureAwait(false), expected: IdempotencyCompletion.NotStored);
+            return;
+        }
+
+        var body = recording.WrittenMemory[StoredResponse.BodyOffset..];
+        if (ContentCoding.CheckReplayable(headers, body, _options.MaxResponseBodySize) is { } undecodable)
+        {
+            // Decided now rather than at replay: a retry that does not accept the coding gets the decoded body, so a
+            // body this server cannot decode (truncated, an unknown coding, larger than the cap once decoded) would
+            // reach such a retry as bytes it cannot read.
+            Log.ResponseHeadersUnstorable(_logger, status, storeKey, undecodable);
+            Report(claim, await claim.MarkNotStoredAsync(string.Create(CultureInfo.InvariantCulture, $"its response (status {status}) cannot be replayed: {undecodable}"), CancellationToken.None).ConfigureAwait(false), expected: IdempotencyCompletion.NotStored);
             return;
         }
 

@@ -24,18 +24,25 @@ internal sealed partial class IdempotencyMiddleware
             return;
         }
 
+        var body = stored.Body;
+        var decoded = false;
+        foreach (var (name, values) in stored.Headers)
+        {
+            if (string.Equals(name, HeaderNames.ContentEncoding, StringComparison.OrdinalIgnoreCase) && !Negotiate(context, values, ref body, out decoded))
+            {
+                // Checked when stored, so only a damaged record gets here: never replay bytes the client cannot read.
+                Log.StoredResponseCorrupt(_logger, storeKey, "its compressed body cannot be decoded.");
+                await RecordCorruptAsync(context).ConfigureAwait(false);
+                return;
+            }
+        }
+
         var response = context.Response;
         response.StatusCode = stored.Status;
-        var body = stored.Body;
         foreach (var (name, values) in stored.Headers)
         {
             // Filtered again on the way out, so a record written under a wider allow-list never replays a forbidden header.
-            if (!_headerFilter.IsAllowed(name))
-            {
-                continue;
-            }
-
-            if (string.Equals(name, HeaderNames.ContentEncoding, StringComparison.OrdinalIgnoreCase) && Negotiate(context, values, ref body))
+            if (!_headerFilter.IsAllowed(name) || (decoded && string.Equals(name, HeaderNames.ContentEncoding, StringComparison.OrdinalIgnoreCase)))
             {
                 continue;
             }
@@ -59,22 +66,25 @@ internal sealed partial class IdempotencyMiddleware
     }
 
     /// <summary>
-    /// Replays a stored compressed body decoded when this retry does not accept its coding; <see langword="true"/> when
-    /// the body was decoded and the coding must not be replayed.
+    /// Decodes a stored compressed body when this retry does not accept its coding (<paramref name="decoded"/>: the coding
+    /// must then not be replayed); <see langword="false"/> when it needed decoding and could not be decoded.
     /// </summary>
-    private bool Negotiate(HttpContext context, StringValues coding, ref ReadOnlyMemory<byte> body)
+    private bool Negotiate(HttpContext context, StringValues coding, ref ReadOnlyMemory<byte> body, out bool decoded)
     {
-        if (coding.Count != 1 || string.IsNullOrEmpty(coding[0]) || ContentCoding.IsAccepted(context.Request.Headers.AcceptEncoding, coding[0]!))
+        decoded = false;
+        var name = coding.Count == 1 ? coding[0]?.Trim() : null;
+        if (string.IsNullOrEmpty(name) || name.Equals("identity", StringComparison.OrdinalIgnoreCase) || ContentCoding.IsAccepted(context.Request.Headers.AcceptEncoding, name))
+        {
+            return true;
+        }
+
+        if (!ContentDecoder.TryDecode(name, body, _options.MaxResponseBodySize, out var plain))
         {
             return false;
         }
 
-        if (!ContentCoding.TryDecode(coding[0]!, body, _options.MaxResponseBodySize, out var decoded))
-        {
-            return false;
-        }
-
-        body = decoded;
+        body = plain;
+        decoded = true;
         return true;
     }
 }

@@ -89,7 +89,7 @@ internal sealed partial class IdempotencyMiddleware
                 {
                     IdempotencyClaimStatus.Replayed => ReplayAsync(context, claim),
                     IdempotencyClaimStatus.Acquired => ExecuteAsync(context, claim, scope),
-                    IdempotencyClaimStatus.WithoutKey or IdempotencyClaimStatus.FailedOpen => _next(context),
+                    IdempotencyClaimStatus.WithoutKey or IdempotencyClaimStatus.FailedOpen => RunUnprotectedAsync(context),
                     _ => WriteProblemAsync(context, claim),
                 };
                 await run.ConfigureAwait(false);
@@ -100,5 +100,11 @@ internal sealed partial class IdempotencyMiddleware
             // The endpoint has finished with the buffered body: the server's own goes back and the buffer to the pool.
             body?.Dispose();
         }
+    }
+
+    private Task RunUnprotectedAsync(HttpContext context)
+    {
+        MiddlewarePassage.Mark(context);
+        return _next(context);
     }
 }

@@ -52,7 +52,11 @@ public static class IdempotencyEndpointConventionBuilderExtensions
         where TBuilder : IEndpointConventionBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Add(endpoint => endpoint.Metadata.Add(metadata));
+        builder.Add(endpoint =>
+        {
+            endpoint.Metadata.Add(metadata);
+            endpoint.FilterFactories.Add(MiddlewarePassage.Filter);
+        });
         return builder;
     }
 }

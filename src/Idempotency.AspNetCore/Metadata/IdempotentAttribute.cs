@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Mvc.Filters;
+
 namespace Idempotency.AspNetCore;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Idempotency.AspNetCore;
 /// replayed to every retry. The attribute on an action overrides the one on its controller.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, AllowMultiple = false, Inherited = true)]
-public sealed class IdempotentAttribute : Attribute, IIdempotencyMetadata
+public sealed class IdempotentAttribute : Attribute, IIdempotencyMetadata, IResourceFilter
 {
     private KeyRequirement? _keyRequirement;
 
@@ -22,4 +24,10 @@ public sealed class IdempotentAttribute : Attribute, IIdempotencyMetadata
     }
 
     KeyRequirement? IIdempotencyMetadata.KeyRequirement => _keyRequirement;
+
+    void IResourceFilter.OnResourceExecuting(ResourceExecutingContext context) => MiddlewarePassage.ThrowIfBypassed(context.HttpContext);
+
+    void IResourceFilter.OnResourceExecuted(ResourceExecutedContext context)
+    {
+    }
 }

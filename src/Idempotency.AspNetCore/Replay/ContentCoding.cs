@@ -1,5 +1,3 @@
-using System.IO.Compression;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
@@ -40,46 +38,35 @@ internal static class ContentCoding
         return wildcard > 0;
     }
 
-    /// <summary>Decodes a body in a coding this server knows (gzip, deflate, br), up to <paramref name="maxLength"/> bytes.</summary>
-    public static bool TryDecode(string coding, ReadOnlyMemory<byte> body, int maxLength, out byte[] decoded)
+    /// <summary>
+    /// Why a response with these headers and body could not be replayed to a retry that does not accept its coding, or
+    /// <see langword="null"/> when it can: no coding, or one coding this server decodes within <paramref name="maxLength"/>.
+    /// </summary>
+    public static string? CheckReplayable(List<KeyValuePair<string, StringValues>> headers, ReadOnlyMemory<byte> body, int maxLength)
     {
-        decoded = [];
-        using var source = MemoryMarshal.TryGetArray(body, out var segment)
-            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
-            : new MemoryStream(body.ToArray(), writable: false);
-        using Stream? decoder = coding.ToLowerInvariant() switch
+        foreach (var (name, values) in headers)
         {
-            "gzip" or "x-gzip" => new GZipStream(source, CompressionMode.Decompress),
-            "deflate" => new ZLibStream(source, CompressionMode.Decompress),
-            "br" => new BrotliStream(source, CompressionMode.Decompress),
-            _ => null,
-        };
-        if (decoder is null)
-        {
-            return false;
-        }
-
-        using var output = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        try
-        {
-            int read;
-            while ((read = decoder.Read(chunk)) > 0)
+            if (!string.Equals(name, HeaderNames.ContentEncoding, StringComparison.OrdinalIgnoreCase))
             {
-                if (output.Length + read > maxLength)
-                {
-                    return false;
-                }
-
-                output.Write(chunk, 0, read);
+                continue;
             }
-        }
-        catch (InvalidDataException)
-        {
-            return false;
+
+            var coding = values.Count == 1 ? values[0]?.Trim() : null;
+            if (string.IsNullOrEmpty(coding) || coding.Contains(',', StringComparison.Ordinal))
+            {
+                return $"its Content-Encoding '{values}' is not one content coding.";
+            }
+
+            if (coding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+            {
+                return null;
+            }
+
+            return ContentDecoder.TryDecode(coding, body, maxLength, out _)
+                ? null
+                : $"its body is not valid '{coding}' this server can decode within the {maxLength}-byte replay limit.";
         }
 
-        decoded = output.ToArray();
-        return true;
+        return null;
     }
 }
