@@ -139,7 +139,7 @@ internal sealed partial class IdempotencyMiddleware
         }
 
         var headers = _headerFilter.Select(response.Headers, capture.HandlerContentEncoding);
-        if (StoredResponse.CheckHeaders(headers) is { } unstorable)
+        if ((StoredResponse.CheckHeaders(headers) ?? CheckTrailers(context)) is { } unstorable)
         {
             // The handler ran: never a silent second execution. Retries are told why its response cannot be replayed.
             Log.ResponseHeadersUnstorable(_logger, status, storeKey, unstorable);
@@ -161,6 +161,12 @@ internal sealed partial class IdempotencyMiddleware
         StoredResponse.FinishResponse(recording, status, headers);
         Report(claim, await claim.CompleteRawAsync(recording.WrittenMemory, CancellationToken.None).ConfigureAwait(false), expected: IdempotencyCompletion.Stored);
     }
+
+    // Trailers are not stored, and a replay without them can mean something else (gRPC sends its status in them).
+    private static string? CheckTrailers(HttpContext context) =>
+        context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers is { Count: > 0 }
+            ? "it has trailers, which are not stored."
+            : null;
 
     private void Report(IdempotencyClaim claim, IdempotencyCompletion completion, IdempotencyCompletion expected)
     {
