@@ -17,12 +17,20 @@ internal sealed class Handlers(SideEffects effects, double failureRate, int cras
         _ => [("reserve-stock", (m, ct) => RunAsync("reserve-stock", m, process, ct))],
     };
 
-    private async ValueTask RunAsync(string handler, InboundMessage message, ConsumerProcess process, CancellationToken cancellationToken)
+    /// <summary>The handlers by name and event type, for a broker adapter's <c>AddHandler</c>.</summary>
+    public static IEnumerable<(string Handler, string EventType)> Registrations =>
+        [("charge-card", "payment.charged"), ("send-receipt", "payment.charged"), ("reserve-stock", "order.paid")];
+
+    /// <summary>Runs a handler in a process that does not crash (the broker adapters' consumers).</summary>
+    public ValueTask RunAsync(string handler, InboundMessage message, CancellationToken cancellationToken) =>
+        RunAsync(handler, message, process: null, cancellationToken);
+
+    private async ValueTask RunAsync(string handler, InboundMessage message, ConsumerProcess? process, CancellationToken cancellationToken)
     {
         var eventId = Envelope.EventId(message.Body);
         await Task.Delay(Random.Shared.Next(1, 4), cancellationToken); // the work takes a moment, so deliveries overlap
         // The crash hits the single-worker process, so no other handler of that process is cut off halfway with it.
-        if (process.Workers == 1 && Interlocked.Increment(ref _started) == crashAt)
+        if (process is { Workers: 1 } && Interlocked.Increment(ref _started) == crashAt)
         {
             effects.CrashedDuring();
             Console.WriteLine($"  ! {process.Name} crashed while '{handler}' handled {eventId} (simulated kill: its store connection is cut and it never answers the broker again)");

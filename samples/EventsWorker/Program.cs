@@ -7,12 +7,13 @@ using Idempotency.Messaging;
 //   --events N        distinct events to publish (default 1000)
 //   --duplicates R    share of events published again, and of publications re-sent as-is (default 0.3)
 //   --crash           one consumer process dies halfway through a handler; its claim is recovered after the lease
-//   --transport NAME  inproc (default); the broker adapters (nats, rabbitmq, kafka) are not built yet
+//   --transport NAME  inproc (default, no broker needed), nats, rabbitmq or kafka (through the broker adapters)
+//   --url URL         the broker: nats://127.0.0.1:4222, amqp://guest:guest@127.0.0.1:5672, or Kafka bootstrap servers
+//                     (without --url, kafka runs on librdkafka's in-process mock cluster)
 var settings = WorkerSettings.Parse(args);
 if (settings.Transport != "inproc")
 {
-    Console.Error.WriteLine($"Transport '{settings.Transport}' is not available yet: only the in-process broker is built. Run without --transport.");
-    return 2;
+    return await BrokerRun.RunAsync(settings);
 }
 
 var broker = new InProcessBroker(ackWait: TimeSpan.FromSeconds(3));

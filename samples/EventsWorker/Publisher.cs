@@ -8,6 +8,18 @@ internal static class Publisher
 {
     public static Published Publish(InProcessBroker broker, int events, double duplicateRate)
     {
+        var (messages, published) = Create(events, duplicateRate);
+        foreach (var message in messages)
+        {
+            broker.Publish(message);
+        }
+
+        return published;
+    }
+
+    /// <summary>The publications in the order they are sent: every event once, plus the duplicates, shuffled.</summary>
+    public static (List<BrokerMessage> Messages, Published Published) Create(int events, double duplicateRate)
+    {
         var random = new Random(7);
         var messages = new List<BrokerMessage>();
         var pairs = 0;
@@ -41,11 +53,6 @@ internal static class Publisher
             }
         }
 
-        foreach (var message in all.OrderBy(_ => random.Next()))
-        {
-            broker.Publish(message);
-        }
-
-        return new Published(events, republished, resent, pairs);
+        return (all.OrderBy(_ => random.Next()).ToList(), new Published(events, republished, resent, pairs));
     }
 }

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace EventsWorker;
 
 /// <summary>The sample's command line.</summary>
-internal sealed record WorkerSettings(int Events, double Duplicates, bool Crash, string Transport)
+internal sealed record WorkerSettings(int Events, double Duplicates, bool Crash, string Transport, string? Url = null)
 {
     public static WorkerSettings Parse(string[] args)
     {
@@ -16,7 +16,8 @@ internal sealed record WorkerSettings(int Events, double Duplicates, bool Crash,
                 "--duplicates" => settings with { Duplicates = double.Parse(args[++i], CultureInfo.InvariantCulture) },
                 "--crash" => settings with { Crash = true },
                 "--transport" => settings with { Transport = args[++i] },
-                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Options: --events N, --duplicates R, --crash, --transport inproc."),
+                "--url" => settings with { Url = args[++i] },
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Options: --events N, --duplicates R, --crash, --transport inproc|nats|rabbitmq|kafka, --url URL."),
             };
         }
 
