@@ -34,3 +34,5 @@ dotnet test Idempotency.slnx -c Release --no-build --logger "console;verbosity=n
 
 # The worker sample checks itself (exit code 1 unless every handler ran once per event), crash recovery included.
 dotnet run --project samples/EventsWorker -c Release --no-build -- --events 300 --crash
+# And through the Kafka adapter, on librdkafka's in-process mock cluster.
+dotnet run --project samples/EventsWorker -c Release --no-build -- --transport kafka --events 300
