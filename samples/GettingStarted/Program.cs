@@ -13,7 +13,7 @@ builder.Services.AddAuthorization();
 
 // Redis holds the records, so every instance of the app sees every key.
 builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(
-    builder.Configuration.GetConnectionString("Redis") ?? "localhost:6379,abortConnect=false"));
+    builder.Configuration.GetConnectionString("Redis") ?? "localhost:6379,abortConnect=false,syncTimeout=1000,asyncTimeout=1000"));
 builder.Services
     .AddIdempotency(options => options.ServiceName = "orders-api")
     .AddRedisStore()
@@ -37,7 +37,7 @@ app.MapPost("/notes", (OrderInput input) => Results.Ok(input))
 
 app.Run();
 
-internal sealed record OrderInput(string Item, int Quantity);
+public sealed record OrderInput(string Item, int Quantity);
 
 internal sealed record Order(Guid Id, string Item, int Quantity, DateTimeOffset CreatedAt);
 #endregion

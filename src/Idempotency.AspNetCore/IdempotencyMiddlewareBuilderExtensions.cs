@@ -1,5 +1,6 @@
 using Idempotency.AspNetCore;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,7 @@ public static class IdempotencyMiddlewareBuilderExtensions
         builder.Services.AddValidatedOptions(configure, IdempotencyMiddlewareOptionsValidator.Errors);
         builder.Services.TryAddSingleton<MiddlewarePresence>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, EndpointValidation>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, MiddlewarePassagePolicy>());
         return builder;
     }
 }

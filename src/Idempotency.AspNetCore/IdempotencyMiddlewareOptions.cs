@@ -48,7 +48,7 @@ public sealed class IdempotencyMiddlewareOptions
     /// </summary>
     /// <value>
     /// The default value is <see langword="null"/>: the authenticated user's <c>NameIdentifier</c> claim, else its
-    /// <c>sub</c> claim, else its name claim, combined with the authentication scheme, the claim type and the issuer so
+    /// <c>sub</c> claim (never its name claim, which some schemes let callers choose), combined with the authentication scheme, the claim type and the issuer so
     /// two schemes never share a scope; anonymous callers share the empty scope. An authenticated user with none of
     /// those claims (typical of API-key schemes) fails the request with <see cref="InvalidOperationException"/> rather
     /// than joining the anonymous scope: set a resolver for such schemes.
@@ -89,6 +89,7 @@ public sealed class IdempotencyMiddlewareOptions
     /// <summary>
     /// Gets the response headers stored and replayed (case-insensitive). <c>Set-Cookie</c>, authentication,
     /// hop-by-hop, <c>Content-Length</c>, <c>Date</c>, <c>Server</c> and trace headers are never stored, even when listed.
+    /// Without <c>Content-Encoding</c>, a response whose handler set a content coding is not stored (a replay without it could not be read).
     /// </summary>
     /// <value>
     /// The default value is <c>Content-Type</c>, <c>Content-Encoding</c>, <c>Content-Language</c>, <c>Content-Disposition</c>,

@@ -141,7 +141,71 @@ public sealed class MiddlewareBypassTests
         Assert.Equal(1, runs["ledger.unprotected"]);
     }
 
-    private static async Task<WebApplication> StartAsync(HandlerRuns runs, bool withMiddleware, Action<WebApplication>? configure, Action<WebApplication> map, bool controllers = false)
+    // Found by attack: with the middleware after UseEndpoints(), endpoints whose metadata came another way than
+    // RequireIdempotency() or an MVC attribute (an attribute on the lambda, WithMetadata, ApplyToAllPostAndPatch) ran
+    // every retry again. Routing now hands every such endpoint over wrapped in the check.
+    [Theory]
+    [InlineData("lambda-attribute")]
+    [InlineData("with-metadata")]
+    [InlineData("apply-to-all")]
+    public async Task MiddlewareAfterUseEndpoints_EveryWayOfAskingForIdempotency_ThrowsAndNeverRuns(string how)
+    {
+        var runs = new HandlerRuns();
+        await using var app = await StartAsync(
+            runs,
+            withMiddleware: true,
+            configure: app =>
+            {
+                app.UseRouting();
+                app.UseEndpoints(static _ => { });
+                app.UseIdempotency();
+            },
+            map: app =>
+            {
+                _ = how switch
+                {
+                    "lambda-attribute" => app.MapPost("/pay", [Idempotent] () => runs.Ran("pay")),
+                    "with-metadata" => app.MapPost("/pay", () => runs.Ran("pay")).WithMetadata(new IdempotentAttribute()),
+                    _ => app.MapPost("/pay", () => runs.Ran("pay")),
+                };
+            },
+            http: how == "apply-to-all" ? o => o.ApplyToAllPostAndPatch = true : null);
+        using var client = app.GetTestClient();
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => client.SendAsync(Requests.Post("/pay", "k-1")));
+
+        Assert.Contains(Fix, ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, runs["pay"]);
+    }
+
+    [Fact]
+    public async Task ApplyToAllPostAndPatch_ThroughTheMiddleware_RunsOnceAndReplays_AndGetsAreUntouched()
+    {
+        var runs = new HandlerRuns();
+        await using var app = await StartAsync(
+            runs,
+            withMiddleware: true,
+            configure: app => app.UseIdempotency(),
+            map: app =>
+            {
+                app.MapPost("/pay", () => runs.Ran("pay"));
+                app.MapGet("/pay", () => runs.Ran("read"));
+            },
+            http: o => o.ApplyToAllPostAndPatch = true);
+        using var client = app.GetTestClient();
+
+        var first = await Answer.SendAsync(client, Requests.Post("/pay", "k-1"));
+        var retry = await Answer.SendAsync(client, Requests.Post("/pay", "k-1"));
+        var read = await client.GetAsync(new Uri("/pay", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.True(retry.IsReplayed);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal(1, runs["pay"]);
+        Assert.Equal(1, runs["read"]);
+    }
+
+    private static async Task<WebApplication> StartAsync(HandlerRuns runs, bool withMiddleware, Action<WebApplication>? configure, Action<WebApplication> map, bool controllers = false, Action<IdempotencyMiddlewareOptions>? http = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
@@ -150,7 +214,7 @@ public sealed class MiddlewareBypassTests
         var idempotency = builder.Services.AddIdempotency();
         if (withMiddleware)
         {
-            idempotency.AddIdempotencyMiddleware();
+            idempotency.AddIdempotencyMiddleware(http);
         }
 
         if (controllers)

@@ -111,6 +111,26 @@ public sealed class StartupValidationTests
         Assert.Contains("/report", warning.Message, StringComparison.Ordinal);
     }
 
+    // Found by trying the library as a user: the documented route-group pattern warned about every GET in the group.
+    [Fact]
+    public async Task GetEndpointInAnIdempotentGroup_IsNotWarnedAbout()
+    {
+        var logs = new FakeLogCollector();
+        await using var app = Build(
+            configure: app => app.UseIdempotency(),
+            map: app =>
+            {
+                var group = app.MapGroup("/v1").RequireIdempotency();
+                group.MapPost("/charges", () => "ok");
+                group.MapGet("/charges", () => "ok");
+            },
+            logs: logs);
+
+        await app.StartAsync();
+
+        Assert.DoesNotContain(logs.GetSnapshot(), r => r.Id.Name == "SafeMethodEndpoint");
+    }
+
     [Fact]
     public async Task UseIdempotencyBeforeExplicitUseRouting_RefusesToStart()
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
 
 namespace Idempotency.AspNetCore;
 
@@ -9,14 +10,13 @@ internal sealed partial class IdempotencyMiddleware
     /// <summary>Runs the handler under the claim, capturing its response through a write-through tee, then stores or releases.</summary>
     private async Task ExecuteAsync(HttpContext context, IdempotencyClaim claim, string? scope)
     {
-        var principal = context.User;
         var response = context.Response;
         var priorFeature = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
         var capture = new ResponseCaptureStream(priorFeature.Stream, response, _options.MaxResponseBodySize, _storageRules);
         var captureFeature = new CaptureResponseBodyFeature(priorFeature, capture);
-        var lifetime = new HandlerLifetime(context.Features.GetRequiredFeature<IHttpRequestLifetimeFeature>());
+        var lifetime = new HandlerLifetime(context.Features.GetRequiredFeature<IHttpRequestLifetimeFeature>(), context.Features.Get<IHttpResetFeature>());
         context.Features.Set<IHttpResponseBodyFeature>(captureFeature);
-        context.Features.Set<IHttpRequestLifetimeFeature>(lifetime);
+        lifetime.Install(context.Features);
         MiddlewarePassage.Mark(context);
         try
         {
@@ -33,18 +33,20 @@ internal sealed partial class IdempotencyMiddleware
             finally
             {
                 context.Features.Set(priorFeature);
-                context.Features.Set(lifetime.Inner);
+                lifetime.Uninstall(context.Features);
             }
 
             if (lifetime.Aborted)
             {
-                // The handler gave up on its response (HttpContext.Abort()): whatever was written is not an answer to
+                // The handler gave up on its response (HttpContext.Abort(), a stream reset): whatever was written is not an answer to
                 // keep. Treated as the handler failing, so the policy decides, as for an exception.
                 await claim.FailAsync(new InvalidOperationException("The handler aborted the connection (HttpContext.Abort()), so its response is incomplete."), CancellationToken.None).ConfigureAwait(false);
                 return;
             }
 
-            if (!ReferenceEquals(context.User, principal) && ScopeChanged(context, scope))
+            // Compared even when the principal object is the same: authentication after this middleware may have added an
+            // identity to it in place.
+            if (ScopeChanged(context, scope))
             {
                 // Authenticated after this middleware (an MVC filter, the handler itself): the key was claimed in another
                 // principal's scope, so the response must not be kept there, where that principal's retries would get it.
@@ -121,9 +123,11 @@ internal sealed partial class IdempotencyMiddleware
 
         if (response.ContentLength is { } declared && declared != capture.BytesWritten)
         {
-            // The server rejects such a response, so the client did not get it: let the retry run.
+            // The server cuts such a response off, but the handler returned: its effects happened, so a retry must not run
+            // it again. Retries are told why there is nothing to replay.
             Log.ContentLengthMismatch(_logger, storeKey, capture.BytesWritten, declared);
-            await claim.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
+            var reason = string.Create(CultureInfo.InvariantCulture, $"its response (status {status}) declared Content-Length {declared} but {capture.BytesWritten} bytes were written, so the server cut it off.");
+            Report(claim, await claim.MarkNotStoredAsync(reason, CancellationToken.None).ConfigureAwait(false), expected: IdempotencyCompletion.NotStored);
             return;
         }
 
@@ -148,7 +152,8 @@ internal sealed partial class IdempotencyMiddleware
         }
 
         var body = recording.WrittenMemory[StoredResponse.BodyOffset..];
-        if (ContentCoding.CheckReplayable(headers, body, _options.MaxResponseBodySize) is { } undecodable)
+        var coding = capture.HandlerContentEncoding ?? response.Headers.ContentEncoding;
+        if (ContentCoding.CheckReplayable(coding, _headerFilter.IsAllowed(HeaderNames.ContentEncoding), body, _options.MaxResponseBodySize) is { } undecodable)
         {
             // Decided now rather than at replay: a retry that does not accept the coding gets the decoded body, so a
             // body this server cannot decode (truncated, an unknown coding, larger than the cap once decoded) would

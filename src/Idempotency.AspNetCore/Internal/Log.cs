@@ -20,7 +20,7 @@ internal static partial class Log
     [LoggerMessage(105, LogLevel.Warning, "Response {StatusCode} for {StoreKey} is larger than the {Limit}-byte cap; retries will get a not-stored problem", EventName = "ResponseTooLarge")]
     public static partial void ResponseTooLarge(ILogger logger, int statusCode, string storeKey, int limit);
 
-    [LoggerMessage(106, LogLevel.Warning, "Response for {StoreKey} wrote {Written} bytes but declared Content-Length {Declared}; the key is released", EventName = "ContentLengthMismatch")]
+    [LoggerMessage(106, LogLevel.Warning, "Response for {StoreKey} wrote {Written} bytes but declared Content-Length {Declared}; retries will get a not-stored problem", EventName = "ContentLengthMismatch")]
     public static partial void ContentLengthMismatch(ILogger logger, string storeKey, long written, long declared);
 
     [LoggerMessage(107, LogLevel.Error, "Storing the response for {StoreKey} failed until its lease ended; it was sent but is not stored", EventName = "ResponseStoreFailed")]

@@ -22,14 +22,14 @@ internal sealed class MiddlewarePassage
     public static EndpointFilterDelegate Filter(EndpointFilterFactoryContext factoryContext, EndpointFilterDelegate next) =>
         invocation =>
         {
-            ThrowIfBypassed(invocation.HttpContext);
+            ThrowIfBypassed(invocation.HttpContext, applyToAllPostAndPatch: false);
             return next(invocation);
         };
 
     /// <exception cref="InvalidOperationException">The endpoint asks for idempotency and the middleware did not see the request.</exception>
-    public static void ThrowIfBypassed(HttpContext context)
+    public static void ThrowIfBypassed(HttpContext context, bool applyToAllPostAndPatch)
     {
-        if (context.Features.Get<MiddlewarePassage>() is null && EndpointIdempotency.TryGet(context, applyToAllPostAndPatch: false, out _))
+        if (context.Features.Get<MiddlewarePassage>() is null && EndpointIdempotency.TryGet(context, applyToAllPostAndPatch, out _))
         {
             throw new InvalidOperationException(
                 $"Endpoint {context.GetEndpoint()?.DisplayName} requires idempotency, but the request reached it without passing the idempotency middleware, so a retry would run it again: register services.AddIdempotency().AddIdempotencyMiddleware() and call app.UseIdempotency() after app.UseAuthentication() and app.UseAuthorization(), on every branch that reaches this endpoint.");

@@ -8,6 +8,9 @@ internal sealed class ResponseStorageRules(IdempotencyMiddlewareOptions options)
 
     public bool ShouldStore(int statusCode) => statusCode switch
     {
+        // An informational or upgrade response (101 hands the connection to another protocol) is no answer to replay.
+        < 200 => false,
+
         // Asking the client to try again (timeout, conflict, too early, rate limit) or a client that went away.
         408 or 409 or 425 or 429 or 499 => false,
         >= 500 => _storeServerErrors,

@@ -25,7 +25,10 @@ public sealed class IdempotentAttribute : Attribute, IIdempotencyMetadata, IReso
 
     KeyRequirement? IIdempotencyMetadata.KeyRequirement => _keyRequirement;
 
-    void IResourceFilter.OnResourceExecuting(ResourceExecutingContext context) => MiddlewarePassage.ThrowIfBypassed(context.HttpContext);
+    /// <summary>Gets a value indicating whether a route group's convention added this (its GET endpoints are not worth a warning).</summary>
+    internal bool FromGroup { get; init; }
+
+    void IResourceFilter.OnResourceExecuting(ResourceExecutingContext context) => MiddlewarePassage.ThrowIfBypassed(context.HttpContext, applyToAllPostAndPatch: false);
 
     void IResourceFilter.OnResourceExecuted(ResourceExecutedContext context)
     {

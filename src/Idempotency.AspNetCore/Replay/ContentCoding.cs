@@ -24,7 +24,7 @@ internal static class ContentCoding
         double? wildcard = null;
         foreach (var offer in offers)
         {
-            if (offer.Value.Equals(coding, StringComparison.OrdinalIgnoreCase))
+            if (SameCoding(offer.Value.Value, coding))
             {
                 return (offer.Quality ?? 1) > 0;
             }
@@ -39,34 +39,42 @@ internal static class ContentCoding
     }
 
     /// <summary>
-    /// Why a response with these headers and body could not be replayed to a retry that does not accept its coding, or
-    /// <see langword="null"/> when it can: no coding, or one coding this server decodes within <paramref name="maxLength"/>.
+    /// Why a body the handler sent with <paramref name="values"/> as its <c>Content-Encoding</c> could not be replayed to
+    /// every retry, or <see langword="null"/> when it can: no coding, or one coding that is replayed and that this server
+    /// decodes within <paramref name="maxLength"/> (for a retry that does not accept it).
     /// </summary>
-    public static string? CheckReplayable(List<KeyValuePair<string, StringValues>> headers, ReadOnlyMemory<byte> body, int maxLength)
+    public static string? CheckReplayable(StringValues values, bool codingReplayed, ReadOnlyMemory<byte> body, int maxLength)
     {
-        foreach (var (name, values) in headers)
+        if (StringValues.IsNullOrEmpty(values))
         {
-            if (!string.Equals(name, HeaderNames.ContentEncoding, StringComparison.OrdinalIgnoreCase))
-            {
-                continue;
-            }
-
-            var coding = values.Count == 1 ? values[0]?.Trim() : null;
-            if (string.IsNullOrEmpty(coding) || coding.Contains(',', StringComparison.Ordinal))
-            {
-                return $"its Content-Encoding '{values}' is not one content coding.";
-            }
-
-            if (coding.Equals("identity", StringComparison.OrdinalIgnoreCase))
-            {
-                return null;
-            }
-
-            return ContentDecoder.TryDecode(coding, body, maxLength, out _)
-                ? null
-                : $"its body is not valid '{coding}' this server can decode within the {maxLength}-byte replay limit.";
+            return null;
         }
 
-        return null;
+        var coding = values.Count == 1 ? values[0]?.Trim() : null;
+        if (string.IsNullOrEmpty(coding) || coding.Contains(',', StringComparison.Ordinal))
+        {
+            return $"its Content-Encoding '{values}' is not one content coding.";
+        }
+
+        if (coding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        if (!codingReplayed)
+        {
+            return $"its body is '{coding}'-coded and Content-Encoding is not in ReplayedResponseHeaders, so a replay could not be read.";
+        }
+
+        return ContentDecoder.TryDecode(coding, body, maxLength, out _)
+            ? null
+            : $"its body is not valid '{coding}' this server can decode within the {maxLength}-byte replay limit.";
     }
+
+    // x-gzip is gzip (RFC 9110 §8.4.1.3): refusing one refuses the other.
+    private static bool SameCoding(string? offered, string coding) =>
+        string.Equals(Canonical(offered), Canonical(coding), StringComparison.OrdinalIgnoreCase);
+
+    private static string? Canonical(string? coding) =>
+        string.Equals(coding, "x-gzip", StringComparison.OrdinalIgnoreCase) ? "gzip" : coding;
 }

@@ -43,7 +43,8 @@ internal sealed class EndpointValidation(MiddlewarePresence presence, IOptions<I
                 errors.Add($"Endpoint {endpoint.DisplayName} names the idempotency policy '{policy}', which is not defined: add it with AddIdempotency(o => o.AddPolicy(\"{policy}\", p => ...)), or correct the name.");
             }
 
-            if (endpoint.Metadata.GetMetadata<IHttpMethodMetadata>() is { HttpMethods: { Count: > 0 } methods } && methods.All(IsSafe))
+            // A group's convention reaches its GET endpoints too: that is how groups work, not a mistake worth a warning.
+            if (metadata is not IdempotentAttribute { FromGroup: true } && endpoint.Metadata.GetMetadata<IHttpMethodMetadata>() is { HttpMethods: { Count: > 0 } methods } && methods.All(IsSafe))
             {
                 Log.SafeMethodEndpoint(logger, endpoint.DisplayName ?? "(unnamed)");
             }

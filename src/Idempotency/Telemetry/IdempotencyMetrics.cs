@@ -10,12 +10,19 @@ internal sealed class IdempotencyMetrics
     private readonly Histogram<double> _storeDuration;
     private readonly Histogram<double> _operationDuration;
 
+    // Advised boundaries in seconds (OpenTelemetry's own defaults are for milliseconds and would put every call in the
+    // first bucket): ASP.NET Core's for http.server.request.duration, reaching from store calls to long operations.
+    private static readonly InstrumentAdvice<double> DurationAdvice = new()
+    {
+        HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 30, 60],
+    };
+
     public IdempotencyMetrics(IMeterFactory? meterFactory)
     {
         var meter = meterFactory?.Create(IdempotencyTelemetry.Name) ?? new Meter(IdempotencyTelemetry.Name);
         _requests = meter.CreateCounter<long>(IdempotencyTelemetry.RequestsInstrument, "{request}", "Idempotent requests by outcome.");
-        _storeDuration = meter.CreateHistogram<double>(IdempotencyTelemetry.StoreDurationInstrument, "s", "Duration of store calls.");
-        _operationDuration = meter.CreateHistogram<double>(IdempotencyTelemetry.OperationDurationInstrument, "s", "Duration of executed operations, claim to completion.");
+        _storeDuration = meter.CreateHistogram(IdempotencyTelemetry.StoreDurationInstrument, "s", "Duration of store calls.", tags: null, DurationAdvice);
+        _operationDuration = meter.CreateHistogram(IdempotencyTelemetry.OperationDurationInstrument, "s", "Duration of executed operations, claim to completion.", tags: null, DurationAdvice);
     }
 
     public void Request(string outcome, string operation, string policy)

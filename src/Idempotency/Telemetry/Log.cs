@@ -68,7 +68,7 @@ internal static partial class Log
     [LoggerMessage(20, LogLevel.Warning, "Storing the result of {Operation} at {StoreKey} failed; retrying while the lease lasts", EventName = "CompletionRetrying")]
     public static partial void CompletionRetrying(ILogger logger, Exception exception, string operation, string storeKey);
 
-    [LoggerMessage(21, LogLevel.Warning, "The result of {Operation} at {StoreKey} is not stored ({Reason}); retries are told, the operation does not run again", EventName = "ResultNotStored")]
+    [LoggerMessage(21, LogLevel.Warning, "The result of {Operation} at {StoreKey} is not stored: {Reason} Retries are told; the operation does not run again", EventName = "ResultNotStored")]
     public static partial void ResultNotStored(ILogger logger, string operation, string storeKey, string reason);
 
     [LoggerMessage(22, LogLevel.Debug, "The earlier run of {Operation} at {StoreKey} ran but its result was not stored; not running it again", EventName = "ResultNotStoredReplayed")]

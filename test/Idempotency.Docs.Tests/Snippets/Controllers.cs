@@ -1,5 +1,6 @@
 #region snippet: getting-started-controllers
 using Idempotency.AspNetCore;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 #endregion
 
@@ -7,12 +8,13 @@ namespace Snippets;
 
 #region snippet: getting-started-controllers
 [ApiController]
-[Route("orders")]
+[Route("shop/orders")]                         // not /orders: a minimal API route of the same pattern would win silently
+[Authorize]                                    // anonymous callers share one scope: they would replay each other's responses
 [Idempotent]                                   // every action of the controller needs a key…
 public sealed class OrdersController : ControllerBase
 {
     [HttpPost]
-    public IActionResult Create(OrderInput input) => Created($"/orders/{Guid.NewGuid()}", input);
+    public IActionResult Create(OrderInput input) => Created($"/shop/orders/{Guid.NewGuid()}", input);
 
     [HttpPost("quote")]
     [DisableIdempotency]                       // …but this one: it changes nothing

@@ -9,6 +9,33 @@ public sealed class MetricsTests
 {
     private const string RawKey = "raw-key-jane@example.com";
 
+    // Found by trying the library as a user: with the documented OpenTelemetry set-up every duration fell in the first
+    // of the SDK's default buckets (made for milliseconds). The histograms now advise boundaries in seconds.
+    [Fact]
+    public void DurationHistograms_AdviseBucketBoundariesInSeconds()
+    {
+        var advised = new Dictionary<string, IReadOnlyList<double>?>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, _) =>
+        {
+            if (instrument.Meter.Name == IdempotencyTelemetry.Name && instrument is System.Diagnostics.Metrics.Histogram<double> histogram)
+            {
+                advised[instrument.Name] = histogram.Advice?.HistogramBucketBoundaries;
+            }
+        };
+        listener.Start();
+
+        using var harness = new EngineHarness();
+
+        foreach (var name in (string[])[IdempotencyTelemetry.StoreDurationInstrument, IdempotencyTelemetry.OperationDurationInstrument])
+        {
+            var boundaries = Assert.IsAssignableFrom<IReadOnlyList<double>>(advised[name]);
+            Assert.Equal(0.0005, boundaries[0]);
+            Assert.Contains(0.005, boundaries);
+            Assert.Equal(60, boundaries[^1]);
+        }
+    }
+
     [Fact]
     public async Task Requests_EveryOutcome_IsCountedWithOperationAndPolicyTags()
     {
