@@ -1,8 +1,9 @@
 using BenchmarkDotNet.Running;
 using Idempotency.Benchmarks.Postgres;
 using Idempotency.Benchmarks.Redis;
+using Idempotency.Benchmarks.Sqlite;
 
-// `redis-ab` / `postgres-ab`: the interleaved comparisons (floor and library in alternating batches), which a busy machine
+// `redis-ab` / `postgres-ab` / `sqlite-ab`: the interleaved comparisons (floor and library in alternating batches), which a busy machine
 // cannot skew the way it skews two separate BenchmarkDotNet runs. Everything else goes to BenchmarkDotNet.
 // Add `scale` to compare 1 k with 1 M live records instead (it preloads a million records first).
 if (args is ["redis-ab", ..])
@@ -34,6 +35,24 @@ if (args is ["postgres-ab", ..])
     foreach (var callers in new[] { 1, 16, 64 })
     {
         await PostgresAbComparison.RunAsync(callers, rounds: 30, Console.Out);
+    }
+
+    return;
+}
+
+// `sqlite-ab smoke`: one short round per comparison, to check it runs (the numbers mean nothing).
+if (args is ["sqlite-ab", ..])
+{
+    Console.WriteLine(Idempotency.Benchmarks.Interleaved.Header);
+    if (args.Contains("smoke"))
+    {
+        await SqliteAbComparison.RunAsync(callers: 4, rounds: 1, batch: 64, Console.Out);
+        return;
+    }
+
+    foreach (var callers in new[] { 1, 16, 64 })
+    {
+        await SqliteAbComparison.RunAsync(callers, rounds: 20, batch: 1024, Console.Out);
     }
 
     return;

@@ -33,7 +33,7 @@ public static class OrdersApp
 
         builder.Services
             .AddIdempotency(options => options.ServiceName = "orders-api")
-            .AddConfiguredStore(builder.Configuration)
+            .AddConfiguredStore(builder.Configuration, builder.Environment)
             .AddIdempotencyMiddleware();
 
         builder.Services.AddHealthChecks().AddIdempotencyStore();

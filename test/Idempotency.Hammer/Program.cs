@@ -1,6 +1,8 @@
 // Spawned by the store tests (several processes at once): each hammers the same keys through its own connection and
 // prints one "EXECUTED <key>" line per operation that really ran, so the test can check every key ran exactly once in total.
-// Usage: Idempotency.Hammer --store redis|postgres --connection <string> [--keys 200] [--rounds 3] [--service hammer]
+// With --effects <file> it also appends those lines to the file as they happen (flushed each time, so they survive a
+// kill -9), and one "COMPLETED <key>" line once the key's result is stored. "READY" is printed when the store is open.
+// Usage: Idempotency.Hammer --store redis|postgres|sqlite --connection <string> [--keys 200] [--rounds 3] [--service hammer] [--effects <file>]
 using Idempotency;
 
 var arguments = Arguments.Parse(args);
@@ -8,6 +10,8 @@ await using var store = await HammerStores.CreateAsync(arguments.Store, argument
 var options = new IdempotencyOptions { ServiceName = arguments.Service };
 options.DefaultPolicy.InProgressWait = TimeSpan.FromSeconds(30);
 var executor = IdempotencyExecutor.Create(options, store.Store);
+await using var effects = arguments.Effects is { } path ? new StreamWriter(path, append: true) { AutoFlush = true } : null;
+Console.Out.WriteLine("READY");
 
 var executed = 0;
 var replayed = 0;
@@ -23,19 +27,27 @@ for (var round = 0; round < arguments.Rounds; round++)
             lock (output)
             {
                 output.WriteLine($"EXECUTED {key}");
+                effects?.WriteLine($"EXECUTED {key}");
             }
 
             await Task.Delay(2, token);
             return key.Length;
         }, ct);
         Interlocked.Increment(ref result.IsReplayed ? ref replayed : ref executed);
+        if (!result.IsReplayed && !result.ResultNotStored && !result.LeaseLost)
+        {
+            lock (output)
+            {
+                effects?.WriteLine($"COMPLETED {key}");
+            }
+        }
     });
 }
 
 output.WriteLine($"DONE executed={executed} replayed={replayed}");
 return 0;
 
-internal sealed record Arguments(string Store, string Connection, int Keys, int Rounds, string Service)
+internal sealed record Arguments(string Store, string Connection, int Keys, int Rounds, string Service, string? Effects)
 {
     public static Arguments Parse(string[] args)
     {
@@ -45,7 +57,8 @@ internal sealed record Arguments(string Store, string Connection, int Keys, int 
             return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback ?? throw new ArgumentException($"missing {name}");
         }
 
-        return new Arguments(Value("--store"), Value("--connection"), int.Parse(Value("--keys", "200")), int.Parse(Value("--rounds", "3")), Value("--service", "hammer"));
+        var effects = Value("--effects", "");
+        return new Arguments(Value("--store"), Value("--connection"), int.Parse(Value("--keys", "200")), int.Parse(Value("--rounds", "3")), Value("--service", "hammer"), effects.Length > 0 ? effects : null);
     }
 }
 
@@ -63,6 +76,7 @@ internal static partial class HammerStores
     {
         "redis" => CreateRedisAsync(connection),
         "postgres" => CreatePostgresAsync(connection),
+        "sqlite" => CreateSqliteAsync(connection),
         _ => throw new ArgumentException($"unknown store {store}"),
     };
 }

@@ -22,10 +22,16 @@ public sealed class SampleHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>
+    /// The sample's default store is a SQLite file that outlives the process; the tests use a fresh in-memory store per
+    /// host unless their arguments name another (a later argument wins).
+    /// </summary>
+    private const string InMemoryStore = "--Idempotency:Store=memory";
+
     /// <summary>Starts the sample on a test server; <paramref name="configure"/> may replace services.</summary>
     public static async Task<SampleHost> StartAsync(Action<WebApplicationBuilder>? configure = null, params string[] args)
     {
-        var app = OrdersApp.Build(args, builder =>
+        var app = OrdersApp.Build([InMemoryStore, .. args], builder =>
         {
             builder.WebHost.UseTestServer();
             builder.Logging.ClearProviders();
@@ -39,7 +45,7 @@ public sealed class SampleHost : IAsyncDisposable
     public static async Task<SampleHost> StartKestrelAsync(params string[] args)
     {
         var url = $"http://127.0.0.1:{Idempotency.TestServers.LoopbackPort.GetFree()}";
-        var app = OrdersApp.Build([.. args, "--urls", url], builder => builder.Logging.ClearProviders());
+        var app = OrdersApp.Build([InMemoryStore, .. args, "--urls", url], builder => builder.Logging.ClearProviders());
         await app.StartAsync();
         return new SampleHost(app, new HttpClient { BaseAddress = new Uri(url) });
     }

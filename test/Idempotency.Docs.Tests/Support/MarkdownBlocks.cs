@@ -24,7 +24,7 @@ internal static partial class MarkdownBlocks
             .Where(path => !NotYetChecked.Any(folder => Repository.Relative(root, path).StartsWith(folder, StringComparison.Ordinal)));
 
     // Not compiled yet (their blocks need usings or are excerpts); the next pass brings them in.
-    private static readonly string[] NotYetChecked = ["docs/stores/", "src/Idempotency.StackExchangeRedis/", "src/Idempotency.Npgsql/", "src/Idempotency.Messaging.Nats/", "src/Idempotency.Messaging.RabbitMQ/", "src/Idempotency.Messaging.Kafka/"];
+    private static readonly string[] NotYetChecked = ["docs/stores/", "src/Idempotency.StackExchangeRedis/", "src/Idempotency.Npgsql/", "src/Idempotency.Sqlite/", "src/Idempotency.Messaging.Nats/", "src/Idempotency.Messaging.RabbitMQ/", "src/Idempotency.Messaging.Kafka/"];
 
     public static IEnumerable<MarkdownBlock> Read(string[] lines, string file)
     {

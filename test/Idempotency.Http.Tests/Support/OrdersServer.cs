@@ -87,8 +87,9 @@ public sealed class OrdersServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
+    // The sample's default store is a SQLite file that outlives the process: each server gets a fresh in-memory store.
     private static WebApplication Build(ServerLog log, string[] args, Action<WebApplicationBuilder>? configure) =>
-        OrdersApp.Build(args, builder =>
+        OrdersApp.Build(["--Idempotency:Store=memory", .. args], builder =>
         {
             builder.Logging.ClearProviders();
             builder.Services.AddSingleton<IStartupFilter>(new RecordingStartupFilter(log));

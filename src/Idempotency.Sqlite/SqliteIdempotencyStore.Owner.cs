@@ -1,0 +1,37 @@
+namespace Idempotency.Sqlite;
+
+// Every write after the claim is guarded by the owner token and the in-progress status (fencing): a late owner whose
+// lease was taken over changes nothing and learns it from the row count.
+public sealed partial class SqliteIdempotencyStore
+{
+    /// <inheritdoc />
+    public ValueTask<bool> CompleteAsync(string key, string ownerToken, ReadOnlyMemory<byte> payload, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken) =>
+        RunAsync(
+            "complete",
+            write: true,
+            (key, ownerToken, payload, now, ttl),
+            static (c, sql, s) => SqliteStoreCommands.Complete(c, null, sql, s.key, s.ownerToken, s.payload, s.now, s.ttl),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<bool> FailAsync(string key, string ownerToken, ReadOnlyMemory<byte> payload, bool retryable, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken) =>
+        RunAsync(
+            "fail",
+            write: true,
+            (key, ownerToken, payload, retryable, now, ttl),
+            static (c, sql, s) => SqliteStoreCommands.Fail(c, null, sql, s.key, s.ownerToken, s.payload, s.retryable, s.now, s.ttl),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<bool> ReleaseAsync(string key, string ownerToken, CancellationToken cancellationToken) =>
+        RunAsync("release", write: true, (key, ownerToken), static (c, sql, s) => SqliteStoreCommands.Release(c, null, sql, s.key, s.ownerToken), cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<bool> RenewAsync(string key, string ownerToken, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
+        RunAsync(
+            "renew",
+            write: true,
+            (key, ownerToken, leaseExpiresAt: now + lease),
+            static (c, sql, s) => SqliteStoreCommands.Renew(c, null, sql, s.key, s.ownerToken, s.leaseExpiresAt),
+            cancellationToken);
+}
