@@ -26,6 +26,18 @@ if (args is ["redis-ab", ..])
 if (args is ["postgres-ab", ..])
 {
     Console.WriteLine(Idempotency.Benchmarks.Interleaved.Header);
+    if (args.Contains("tx"))
+    {
+        // Transactional against plain execution; "smoke" checks it works in a few seconds, without measuring anything.
+        var smoke = args.Contains("smoke");
+        foreach (var callers in smoke ? new[] { 4 } : [1, 16, 64])
+        {
+            await PostgresTransactionalAbComparison.RunAsync(callers, rounds: smoke ? 1 : 30, Console.Out);
+        }
+
+        return;
+    }
+
     if (args.Contains("scale"))
     {
         await PostgresAbComparison.RunScaleAsync(callers: 16, rounds: 30, liveRecords: 1_000_000, Console.Out);

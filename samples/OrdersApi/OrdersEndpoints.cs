@@ -13,11 +13,15 @@ internal static class OrdersEndpoints
     public static void MapOrdersEndpoints(this IEndpointRouteBuilder app)
     {
         // A key is required: a retry with the same key replays the first response instead of creating a second order.
-        app.MapPost("/orders", (HttpContext http, OrderBook book, RunCounter runs, TimeProvider time) =>
+        // On PostgreSQL the order row and the record commit in one transaction (PostgresOrders).
+        if (!app.TryMapTransactionalOrders())
         {
-            runs.OrderRan();
-            return CreateAsync(http, book.Orders, "/orders", time);
-        }).RequireIdempotency();
+            app.MapPost("/orders", (HttpContext http, OrderBook book, RunCounter runs, TimeProvider time) =>
+            {
+                runs.OrderRan();
+                return CreateAsync(http, book.Orders, "/orders", time);
+            }).RequireIdempotency();
+        }
 
         // The key is optional: with one, retries replay; without one, every request runs.
         app.MapPost("/notes", (HttpContext http, OrderBook book, RunCounter runs, TimeProvider time) =>
@@ -36,7 +40,7 @@ internal static class OrdersEndpoints
             ? Results.Ok(item)
             : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"Nothing has the id '{id}'.");
 
-    private static async Task<IResult> CreateAsync(HttpContext http, System.Collections.Concurrent.ConcurrentDictionary<string, Order> items, string path, TimeProvider time)
+    internal static async Task<IResult> CreateAsync(HttpContext http, System.Collections.Concurrent.ConcurrentDictionary<string, Order> items, string path, TimeProvider time)
     {
         var query = http.Request.Query;
         if (!TryReadInt(query["delayMs"], 0, 600_000, out var delayMs))

@@ -34,7 +34,7 @@ internal static class StoreSetup
                 builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(postgres));
 
                 // The sample creates its table at start-up; production apps usually run the shipped script instead.
-                return builder.AddNpgsqlStore(options => options.CreateTableOnStartup = true);
+                return builder.AddNpgsqlStore(options => options.CreateTableOnStartup = true).AddPostgresOrders();
             default:
                 throw new InvalidOperationException($"Idempotency:Store is '{store}'; use sqlite, memory, redis or postgres.");
         }

@@ -35,6 +35,9 @@ public static class IdempotencyApplicationBuilderExtensions
 
         // Routing called after this point leaves the middleware without an endpoint: it would let every request through.
         // Checked when the pipeline is built, once every Use call has been made.
+        // Transactional endpoints: the transaction begins before the claim, so it must wrap this middleware.
+        app.Use(next => new TransactionalIdempotencyMiddleware(next, services, options, loggerFactory.CreateLogger("Idempotency.AspNetCore")).Invoke);
+
         var properties = app.Properties;
         var routedBefore = properties.ContainsKey(EndpointRouteBuilderKey);
         return app.Use(next =>

@@ -6,7 +6,7 @@ public sealed partial class NpgsqlIdempotencyStore
 {
     /// <inheritdoc />
     public ValueTask<IdempotencyClaimResult> ClaimAsync(IdempotencyClaimRequest request, CancellationToken cancellationToken) =>
-        RunAsync(
+        ClaimTransaction() is { } transaction ? ClaimInTransactionAsync(transaction, request, cancellationToken) : RunAsync(
             "claim",
             _sql.Claim,
             request,

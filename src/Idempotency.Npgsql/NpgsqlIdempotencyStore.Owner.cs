@@ -3,13 +3,17 @@ using System.Runtime.CompilerServices;
 namespace Idempotency.Npgsql;
 
 // Every write after the claim is guarded by the owner token and the in-progress status (fencing): a late owner whose
-// lease was taken over changes nothing and learns it from the row count.
+// lease was taken over changes nothing and learns it from the row count. A claim that joined a transaction is served by
+// it (.Transaction): its completion commits; its release and renewal need no statement (the rollback releases, and the
+// uncommitted row is the lease).
 public sealed partial class NpgsqlIdempotencyStore
 {
     /// <inheritdoc />
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> CompleteAsync(string key, string ownerToken, ReadOnlyMemory<byte> payload, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken) =>
-        await RunAsync(
+        JoinedBy(ownerToken) is { } transaction
+            ? await CompleteInTransactionAsync(transaction, key, ownerToken, payload, now, ttl).ConfigureAwait(false)
+            : await RunAsync(
             "complete",
             _sql.Complete,
             (key, ownerToken, payload, now, ttl),
@@ -26,7 +30,7 @@ public sealed partial class NpgsqlIdempotencyStore
 
     /// <inheritdoc />
     public async ValueTask<bool> FailAsync(string key, string ownerToken, ReadOnlyMemory<byte> payload, bool retryable, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken) =>
-        await RunAsync(
+        JoinedBy(ownerToken) is not null || await RunAsync(
             "fail",
             _sql.Fail,
             (key, ownerToken, payload, retryable, now, ttl),
@@ -44,7 +48,7 @@ public sealed partial class NpgsqlIdempotencyStore
 
     /// <inheritdoc />
     public async ValueTask<bool> ReleaseAsync(string key, string ownerToken, CancellationToken cancellationToken) =>
-        await RunAsync(
+        JoinedBy(ownerToken) is not null || await RunAsync(
             "release",
             _sql.Release,
             (key, ownerToken),
@@ -58,7 +62,7 @@ public sealed partial class NpgsqlIdempotencyStore
 
     /// <inheritdoc />
     public async ValueTask<bool> RenewAsync(string key, string ownerToken, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
-        await RunAsync(
+        JoinedBy(ownerToken) is not null || await RunAsync(
             "renew",
             _sql.Renew,
             (key, ownerToken, leaseExpiresAt: now + lease),

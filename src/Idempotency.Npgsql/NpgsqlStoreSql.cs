@@ -6,6 +6,13 @@ namespace Idempotency.Npgsql;
 /// </summary>
 internal sealed class NpgsqlStoreSql
 {
+    /// <summary>The column of <see cref="TransactionalClaim"/> that says whether the key's advisory lock was free.</summary>
+    public const int TransactionalClaimLockColumn = 9;
+
+    // Seeds the hash of a store key into its advisory lock id, so the ids differ from a plain hashtextextended(key, 0)
+    // an application might use for its own locks.
+    private const long AdvisoryLockSeed = 0x4964656D;
+
     // Columns in the order RecordReader reads them.
     private const string RecordColumns = "status, owner_token, fingerprint, created_at, lease_expires_at, expires_at, payload, retryable";
 
@@ -37,6 +44,30 @@ internal sealed class NpgsqlStoreSql
             FROM (VALUES (1)) AS one (x) LEFT JOIN live AS l ON true
             """;
 
+        // The claim inside a caller's transaction (NpgsqlIdempotencyTransaction). Its row stays uncommitted until the
+        // transaction ends, invisible to others, and a plain INSERT of the same key would wait on it until then. So every
+        // transactional claim first tries a transaction-scoped advisory lock on the key's 64-bit hash, without waiting:
+        // busy means another transaction is claiming the key right now, answered as in progress (last column false);
+        // the engine's in-progress policy then decides between 409 and polling, as for any store. The lock is released
+        // with the transaction, after its commit is visible, so the next claim sees the completed row.
+        TransactionalClaim = $"""
+            WITH lock AS MATERIALIZED (
+                SELECT pg_try_advisory_xact_lock(hashtextextended($1, {AdvisoryLockSeed})) AS held
+            ), live AS (
+                SELECT {RecordColumns} FROM {Table} AS c WHERE c.store_key = $1 AND {Live("c", "$4")}
+            ), claimed AS (
+                INSERT INTO {Table} AS r (store_key, status, owner_token, fingerprint, created_at, lease_expires_at, expires_at, payload, retryable)
+                SELECT $1, 0, $2, $3, $4, $5, $6, NULL, false WHERE (SELECT held FROM lock) AND NOT EXISTS (SELECT FROM live)
+                ON CONFLICT (store_key) DO UPDATE SET status = 0, owner_token = EXCLUDED.owner_token, fingerprint = EXCLUDED.fingerprint,
+                    created_at = EXCLUDED.created_at, lease_expires_at = EXCLUDED.lease_expires_at, expires_at = EXCLUDED.expires_at,
+                    payload = NULL, retryable = false
+                WHERE NOT ({Live("r", "$4")})
+                RETURNING 1
+            )
+            SELECT EXISTS (SELECT FROM claimed), l.*, (SELECT held FROM lock)
+            FROM (VALUES (1)) AS one (x) LEFT JOIN live AS l ON true
+            """;
+
         Complete = $"UPDATE {Table} SET status = 1, payload = $3, lease_expires_at = $4, expires_at = $5, retryable = false WHERE {Owned}";
         Fail = $"UPDATE {Table} SET status = 2, payload = $3, retryable = $4, lease_expires_at = $5, expires_at = $6 WHERE {Owned}";
         Release = $"DELETE FROM {Table} WHERE {Owned}";
@@ -63,6 +94,8 @@ internal sealed class NpgsqlStoreSql
     public string ExpiresIndex { get; }
 
     public string Claim { get; }
+
+    public string TransactionalClaim { get; }
 
     public string Complete { get; }
 

@@ -1,0 +1,149 @@
+using Npgsql;
+
+namespace Idempotency.Npgsql;
+
+/// <summary>
+/// A PostgreSQL transaction an idempotent run joins (<see cref="NpgsqlIdempotencyStore.BeginTransactionAsync"/>): the
+/// claim, the caller's writes on <see cref="Transaction"/> and the completion commit together, or not at all.
+/// </summary>
+/// <remarks>
+/// The first claim made while it is ambient joins it; later claims (another operation called from inside the work) use
+/// the store as usual. The claim's completion writes the record and commits. Within the transaction the uncommitted row
+/// (its row lock) is the lease: no renewal touches the database, and nobody else can see or take over the row before it
+/// commits. Do not commit or roll back <see cref="Transaction"/> yourself.
+/// </remarks>
+public sealed class NpgsqlIdempotencyTransaction : IIdempotencyTransaction
+{
+    // The transaction of the current async flow. Set by BeginAsync (not an async method, so the value stays in the
+    // caller's flow and flows into what it calls); a disposed transaction left behind in a flow is inert.
+    private static readonly AsyncLocal<NpgsqlIdempotencyTransaction?> AmbientTransaction = new();
+
+    private readonly NpgsqlIdempotencyStore _store;
+    private NpgsqlConnection? _connection;
+    private NpgsqlTransaction? _transaction;
+    private int _state = (int)IdempotencyTransactionState.Open;
+    private bool _disposed;
+
+    private NpgsqlIdempotencyTransaction(NpgsqlIdempotencyStore store) => _store = store;
+
+    /// <summary>Gets the transaction to run the work's own statements in (with its <see cref="NpgsqlTransaction.Connection"/>).</summary>
+    /// <exception cref="InvalidOperationException">The transaction has ended.</exception>
+    public NpgsqlTransaction Transaction => !_disposed && _transaction is { } transaction
+        ? transaction
+        : throw new InvalidOperationException("The idempotency transaction has ended.");
+
+    /// <inheritdoc />
+    public IdempotencyTransactionState State => (IdempotencyTransactionState)Volatile.Read(ref _state);
+
+    /// <inheritdoc />
+    public Exception? Failure { get; private set; }
+
+    /// <summary>Gets the ambient transaction of the current async flow, or <see langword="null"/>.</summary>
+    internal static NpgsqlIdempotencyTransaction? Current => AmbientTransaction.Value is { _disposed: false } current ? current : null;
+
+    /// <summary>Gets the owner token of the claim that joined, or <see langword="null"/>.</summary>
+    internal string? OwnerToken { get; private set; }
+
+    internal NpgsqlIdempotencyStore Store => _store;
+
+    internal NpgsqlConnection Connection => _connection!;
+
+    /// <inheritdoc />
+    public async ValueTask CommitAsync(CancellationToken cancellationToken)
+    {
+        if (State != IdempotencyTransactionState.Open || _disposed)
+        {
+            throw new InvalidOperationException($"Only a transaction no claim joined can be committed this way (it is {State}); a joined one commits with its claim's completion.");
+        }
+
+        try
+        {
+            await _transaction!.CommitAsync(cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _state, (int)IdempotencyTransactionState.Committed);
+        }
+        catch (Exception ex)
+        {
+            Fail(ex);
+            throw;
+        }
+    }
+
+    /// <summary>Rolls back unless committed, and returns the connection to the pool.</summary>
+    /// <returns>A task that completes when the connection is back.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _store.Leave(this);
+        try
+        {
+            if (_transaction is { } transaction)
+            {
+                // Disposing an uncommitted NpgsqlTransaction rolls it back; on a broken connection there is nothing to undo.
+                await transaction.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (NpgsqlStoreErrors.IsBackendFailure(ex, CancellationToken.None))
+        {
+            // The server ends a transaction whose connection dies: the rollback has happened there.
+        }
+        finally
+        {
+            if (_connection is { } connection)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    // Not async: the ambient value must be set in the caller's flow, which an async method would restore on return.
+    internal static ValueTask<NpgsqlIdempotencyTransaction> Begin(NpgsqlIdempotencyStore store, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        var transaction = new NpgsqlIdempotencyTransaction(store);
+        AmbientTransaction.Value = transaction;
+        return transaction.OpenAsync(dataSource, cancellationToken);
+    }
+
+    /// <summary>Records the claim that joined: its later calls (complete, release, renew) come here by its owner token.</summary>
+    internal void Join(string ownerToken)
+    {
+        OwnerToken = ownerToken;
+        Volatile.Write(ref _state, (int)IdempotencyTransactionState.Joined);
+    }
+
+    internal void MarkCommitted() => Volatile.Write(ref _state, (int)IdempotencyTransactionState.Committed);
+
+    /// <summary>A statement of the transaction failed: PostgreSQL aborts the whole transaction, so nothing of it can commit.</summary>
+    internal void Fail(Exception exception)
+    {
+        Failure ??= exception;
+        Volatile.Write(ref _state, (int)IdempotencyTransactionState.Failed);
+    }
+
+    private async ValueTask<NpgsqlIdempotencyTransaction> OpenAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+            // Read committed (PostgreSQL's default): each statement sees what committed before it, which is what lets a
+            // claim that lost a race see the winner's row when it runs again.
+            _transaction = await _connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+            return this;
+        }
+        catch (Exception ex)
+        {
+            await DisposeAsync().ConfigureAwait(false);
+            if (NpgsqlStoreErrors.IsBackendFailure(ex, cancellationToken))
+            {
+                throw NpgsqlStoreErrors.Unavailable("begin transaction", ex, _store.TableName);
+            }
+
+            throw;
+        }
+    }
+}
