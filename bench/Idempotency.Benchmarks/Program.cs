@@ -1,8 +1,9 @@
 using BenchmarkDotNet.Running;
+using Idempotency.Benchmarks.DynamoDb;
 using Idempotency.Benchmarks.Postgres;
 using Idempotency.Benchmarks.Redis;
 
-// `redis-ab` / `postgres-ab`: the interleaved comparisons (floor and library in alternating batches), which a busy machine
+// `redis-ab` / `postgres-ab` / `dynamodb-ab`: the interleaved comparisons (floor and library in alternating batches), which a busy machine
 // cannot skew the way it skews two separate BenchmarkDotNet runs. Everything else goes to BenchmarkDotNet.
 // Add `scale` to compare 1 k with 1 M live records instead (it preloads a million records first).
 if (args is ["redis-ab", ..])
@@ -34,6 +35,19 @@ if (args is ["postgres-ab", ..])
     foreach (var callers in new[] { 1, 16, 64 })
     {
         await PostgresAbComparison.RunAsync(callers, rounds: 30, Console.Out);
+    }
+
+    return;
+}
+
+// `dynamodb-ab`: the DynamoDB store on dynalite against the same requests sent raw. `smoke` runs one tiny round only.
+if (args is ["dynamodb-ab", ..])
+{
+    Console.WriteLine(Idempotency.Benchmarks.Interleaved.Header);
+    var smoke = args.Contains("smoke");
+    foreach (var callers in smoke ? new[] { 4 } : [1, 16, 64])
+    {
+        await DynamoDbAbComparison.RunAsync(callers, rounds: smoke ? 2 : 20, batch: smoke ? 64 : 512, Console.Out);
     }
 
     return;
