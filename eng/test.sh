@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine with the .NET 10 SDK: installs the servers the tests start
-# (redis-server, PostgreSQL 15, rabbitmq-server) when they are missing, then builds and runs every test project.
+# (redis-server, PostgreSQL 15, rabbitmq-server, dynalite) when they are missing, then builds and runs every test project.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +22,23 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     echo "The tests need: ${need_apt[*]}. Install them (Debian: sudo apt-get install -y ${need_apt[*]}) and run again." >&2
     exit 1
   fi
+fi
+
+# dynalite (a DynamoDB-compatible server on Node.js) for the DynamoDB store's tests, from npm. It runs in memory, so
+# the native LevelDB module it can also use is never loaded (npm may skip that module's install script; that is fine).
+if ! command -v dynalite >/dev/null 2>&1; then
+  if ! command -v npm >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -qq
+      apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+    else
+      echo "The DynamoDB tests need dynalite: install Node.js and npm, then npm install -g dynalite, and run again." >&2
+      exit 1
+    fi
+  fi
+  echo "Installing dynalite ..."
+  npm install -g --no-fund --no-audit dynalite >/dev/null
 fi
 
 # Servers started as root must drop privileges (PostgreSQL refuses root): the fixtures use this account.

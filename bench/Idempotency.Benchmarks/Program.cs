@@ -1,9 +1,10 @@
 using BenchmarkDotNet.Running;
+using Idempotency.Benchmarks.DynamoDb;
 using Idempotency.Benchmarks.Postgres;
 using Idempotency.Benchmarks.Redis;
 using Idempotency.Benchmarks.Sqlite;
 
-// `redis-ab` / `postgres-ab` / `sqlite-ab`: the interleaved comparisons (floor and library in alternating batches), which a busy machine
+// `redis-ab` / `postgres-ab` / `sqlite-ab` / `dynamodb-ab`: the interleaved comparisons (floor and library in alternating batches), which a busy machine
 // cannot skew the way it skews two separate BenchmarkDotNet runs. Everything else goes to BenchmarkDotNet.
 // Add `scale` to compare 1 k with 1 M live records instead (it preloads a million records first).
 if (args is ["redis-ab", ..])
@@ -65,6 +66,19 @@ if (args is ["sqlite-ab", ..])
     foreach (var callers in new[] { 1, 16, 64 })
     {
         await SqliteAbComparison.RunAsync(callers, rounds: 20, batch: 1024, Console.Out);
+    }
+
+    return;
+}
+
+// `dynamodb-ab`: the DynamoDB store on dynalite against the same requests sent raw. `smoke` runs one tiny round only.
+if (args is ["dynamodb-ab", ..])
+{
+    Console.WriteLine(Idempotency.Benchmarks.Interleaved.Header);
+    var smoke = args.Contains("smoke");
+    foreach (var callers in smoke ? new[] { 4 } : [1, 16, 64])
+    {
+        await DynamoDbAbComparison.RunAsync(callers, rounds: smoke ? 2 : 20, batch: smoke ? 64 : 512, Console.Out);
     }
 
     return;

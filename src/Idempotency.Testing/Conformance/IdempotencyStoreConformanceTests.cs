@@ -32,6 +32,14 @@ public abstract partial class IdempotencyStoreConformanceTests
     /// <summary>Gets the test's clock: every <c>now</c> the suite passes comes from it, and tests advance it to expire leases and records.</summary>
     protected FakeTimeProvider Clock { get; }
 
+    /// <summary>
+    /// Gets the size of the large payload the suite round-trips. A store whose records have a size limit below 1 MiB
+    /// (DynamoDB: 400 KB an item) returns the largest payload it holds under the longest store key, and tests above it
+    /// itself (<see cref="IdempotencyStorePayloadTooLargeException"/>, nothing written).
+    /// </summary>
+    /// <value>The default value is 1 MiB (1,048,576 bytes).</value>
+    protected virtual int LargePayloadSize => 1024 * 1024;
+
     /// <summary>Creates a fresh store for one test. It may share a server with the stores of other tests: each test uses its own keys.</summary>
     /// <returns>The store under test.</returns>
     protected abstract ValueTask<IIdempotencyStore> CreateStoreAsync();

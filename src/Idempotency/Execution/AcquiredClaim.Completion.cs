@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Text;
 
 namespace Idempotency;
 
@@ -33,6 +34,18 @@ internal sealed partial class AcquiredClaim
                     {
                         // The store is called here, not through a helper: one async layer less on every first execution.
                         written = await _context.Store.Store.CompleteAsync(StoreKey, OwnerToken, payload, now, _plan.Ttl, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (IdempotencyStorePayloadTooLargeException tooLarge) when (kind != PayloadKind.NotStored)
+                    {
+                        // The store cannot hold this result (a DynamoDB item stops at 400 KB) and wrote nothing. The work
+                        // has run, so the key must neither stay in progress until the lease ends nor run again: store the
+                        // small not-stored marker instead, at once (SPEC 3.11).
+                        Log.ResultNotStored(_context.Logger, _plan.Name, StoreKey, tooLarge.NotStoredReason);
+                        pooled?.Dispose();
+                        pooled = null;
+                        kind = PayloadKind.NotStored;
+                        payload = Payload.Encode(PayloadKind.NotStored, Encoding.UTF8.GetBytes(tooLarge.NotStoredReason), _context.Options.CompressionThreshold);
+                        continue;
                     }
                     catch (Exception ex) when (StoreCalls.IsStoreFailure(ex, cancellationToken))
                     {

@@ -156,6 +156,12 @@ internal sealed partial class AcquiredClaim
                 MarkLeaseLost();
             }
         }
+        catch (IdempotencyStorePayloadTooLargeException)
+        {
+            // The store cannot hold this error (nothing was written): forget the failure, as a policy that does not
+            // remember it would, so the key is free at once rather than in progress until the lease ends.
+            await ReleaseKeyAsync(cancellationToken).ConfigureAwait(false);
+        }
         catch (Exception ex)
         {
             // Whatever the store threw (unavailable, corrupt, cancelled), the caller must see the work's own exception.

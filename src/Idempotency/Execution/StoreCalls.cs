@@ -6,7 +6,8 @@ namespace Idempotency;
 
 /// <summary>
 /// Every store call, timed, with any driver failure turned into <see cref="IdempotencyStoreUnavailableException"/>:
-/// a store error is never mistaken for "absent". A corrupt record and cancellation asked for by the caller pass through.
+/// a store error is never mistaken for "absent". A corrupt record, a payload the store
+/// cannot hold and cancellation asked for by the caller pass through.
 /// </summary>
 internal sealed class StoreCalls(IIdempotencyStore store, IdempotencyMetrics metrics, ILogger logger, TimeProvider clock)
 {
@@ -52,8 +53,9 @@ internal sealed class StoreCalls(IIdempotencyStore store, IdempotencyMetrics met
         }
     }
 
+    // A payload the store cannot hold is an answer about the payload, not an outage: it passes through for the claim to handle.
     public static bool IsStoreFailure(Exception exception, CancellationToken cancellationToken) =>
-        exception is not IdempotencyRecordCorruptException && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested);
+        exception is not (IdempotencyRecordCorruptException or IdempotencyStorePayloadTooLargeException) && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested);
 
     public IdempotencyStoreUnavailableException Unavailable(Exception exception, string storeOperation, string operation)
     {

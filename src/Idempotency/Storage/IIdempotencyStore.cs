@@ -6,7 +6,9 @@ namespace Idempotency;
 /// </summary>
 /// <remarks>
 /// A store that cannot reach its backend throws <see cref="IdempotencyStoreUnavailableException"/>; a value it cannot
-/// read throws <see cref="IdempotencyRecordCorruptException"/>. A store never reports a failure as "absent".
+/// read throws <see cref="IdempotencyRecordCorruptException"/>. A store never reports a failure as "absent". A store
+/// whose records have a size limit (DynamoDB: 400 KB an item) throws <see cref="IdempotencyStorePayloadTooLargeException"/>
+/// from <see cref="CompleteAsync"/> and <see cref="FailAsync"/> when the payload does not fit, having written nothing.
 /// </remarks>
 public interface IIdempotencyStore
 {
@@ -28,6 +30,7 @@ public interface IIdempotencyStore
     /// <param name="ttl">How long the completed record lives from <paramref name="now"/>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns><see langword="false"/> when the lease was lost: nothing changed.</returns>
+    /// <exception cref="IdempotencyStorePayloadTooLargeException">The store cannot hold the payload; nothing changed.</exception>
     ValueTask<bool> CompleteAsync(string key, string ownerToken, ReadOnlyMemory<byte> payload, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken);
 
     /// <summary>Makes the record failed with <paramref name="payload"/>, only while it is in progress with <paramref name="ownerToken"/>.</summary>
@@ -39,6 +42,7 @@ public interface IIdempotencyStore
     /// <param name="ttl">How long the failed record lives from <paramref name="now"/>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns><see langword="false"/> when the lease was lost: nothing changed.</returns>
+    /// <exception cref="IdempotencyStorePayloadTooLargeException">The store cannot hold the payload; nothing changed.</exception>
     ValueTask<bool> FailAsync(string key, string ownerToken, ReadOnlyMemory<byte> payload, bool retryable, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken);
 
     /// <summary>Deletes the record, only while it is in progress with <paramref name="ownerToken"/>, so a retry runs again.</summary>
