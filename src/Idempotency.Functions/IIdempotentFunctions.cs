@@ -8,7 +8,10 @@ namespace Idempotency.Functions;
 public interface IIdempotentFunctions
 {
     /// <summary>Wraps a handler: its events are keyed and fingerprinted by the policy's expressions, and it runs once per key.</summary>
-    /// <typeparam name="TEvent">The event: a typed event, <see cref="System.Text.Json.JsonElement"/>, or raw UTF-8 JSON (<c>byte[]</c>, <see cref="ReadOnlyMemory{T}"/>).</typeparam>
+    /// <typeparam name="TEvent">
+    /// The event: a typed event (serialized with <see cref="IdempotentFunctionOptions.EventSerializerOptions"/>), a
+    /// <see cref="System.Text.Json.JsonElement"/>, or the raw event: JSON text (<c>string</c>) or UTF-8 JSON (<c>byte[]</c>, <see cref="ReadOnlyMemory{T}"/>).
+    /// </typeparam>
     /// <typeparam name="TResult">The result, replayed exactly (null, 0, false, "" and empty collections included).</typeparam>
     /// <param name="policyName">The pre-configured policy.</param>
     /// <param name="handler">The handler.</param>
@@ -38,7 +41,7 @@ public interface IIdempotentFunctions
     /// <see cref="IdempotencyClaim.CompleteAsync{T}(T, CancellationToken)"/>). Outcomes are values: switch on <see cref="IdempotencyClaim.Status"/>.
     /// Dispose the claim; an acquired claim disposed without a result is released so a retry runs again.
     /// </summary>
-    /// <typeparam name="TData">The type of what the key is selected from.</typeparam>
+    /// <typeparam name="TData">The type of what the key is selected from; a string is a value (select it with <c>@</c>), not JSON text.</typeparam>
     /// <param name="policyName">The pre-configured policy.</param>
     /// <param name="data">What the key (and fingerprint) come from.</param>
     /// <param name="remainingTime">The invocation's remaining time, or <see langword="null"/>.</param>
@@ -51,7 +54,7 @@ public interface IIdempotentFunctions
     /// <see cref="IIdempotencyExecutor"/> directly. A payload the expressions cannot read gives a request whose
     /// <see cref="IdempotencyRequest.KeyProblem"/> says why, so the engine answers <see cref="IdempotencyClaimStatus.KeyInvalid"/>.
     /// </summary>
-    /// <typeparam name="TData">The type of what the key is selected from.</typeparam>
+    /// <typeparam name="TData">The type of what the key is selected from; a string is a value (select it with <c>@</c>), not JSON text.</typeparam>
     /// <param name="policyName">The pre-configured policy.</param>
     /// <param name="data">What the key (and fingerprint) come from.</param>
     /// <param name="remainingTime">The invocation's remaining time, or <see langword="null"/>.</param>

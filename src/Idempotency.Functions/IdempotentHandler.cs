@@ -44,7 +44,7 @@ public sealed class IdempotentHandler<TEvent, TResult>
     /// <exception cref="IdempotencyException">The typed outcome that stopped the handler.</exception>
     public ValueTask<IdempotencyResult<TResult>> ExecuteAsync(TEvent @event, Func<TimeSpan>? remainingTime, CancellationToken cancellationToken)
     {
-        var request = _runner.CreateRequest(_policy, Operation, @event, remainingTime);
+        var request = _runner.CreateRequest(_policy, Operation, @event, stringIsJson: true, remainingTime);
         return _runner.RunAsync(request, _policy, ct => _handler(@event, ct), cancellationToken);
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
@@ -8,14 +9,16 @@ namespace Idempotency.Functions;
 
 /// <summary>
 /// Turns an event or function argument into the UTF-8 JSON its expressions select from. Forms that already are JSON are
-/// read as they are; anything else (a string too: it is a value, not JSON text) is serialized once.
+/// read as they are; anything else is serialized once. A string is JSON text when it is an event (what a runtime hands
+/// a handler that takes the raw event) and a value when it is a function's argument (a quest id).
 /// </summary>
 internal sealed class EventJson(JsonSerializerOptions? options)
 {
     private readonly JsonSerializerOptions _options = options ?? DefaultOptions();
 
-    public ReadOnlyMemory<byte> ToUtf8<T>(T value) => value switch
+    public ReadOnlyMemory<byte> ToUtf8<T>(T value, bool stringIsJson) => value switch
     {
+        string json when stringIsJson => Encoding.UTF8.GetBytes(json),
         byte[] bytes => bytes,
         ReadOnlyMemory<byte> bytes => bytes,
         JsonElement element => Write(element.WriteTo),

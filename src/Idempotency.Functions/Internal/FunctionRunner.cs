@@ -44,13 +44,13 @@ internal sealed class FunctionRunner : IIdempotentFunctions
     {
         ArgumentNullException.ThrowIfNull(work);
         var policy = Policy(policyName);
-        return RunAsync(CreateRequest(policy, policy.Operation, data, remainingTime), policy, work, cancellationToken);
+        return RunAsync(CreateRequest(policy, policy.Operation, data, stringIsJson: false, remainingTime), policy, work, cancellationToken);
     }
 
     public async ValueTask<IdempotencyClaim> BeginAsync<TData>(string policyName, TData data, Func<TimeSpan>? remainingTime, CancellationToken cancellationToken)
     {
         var policy = Policy(policyName);
-        var request = CreateRequest(policy, policy.Operation, data, remainingTime);
+        var request = CreateRequest(policy, policy.Operation, data, stringIsJson: false, remainingTime);
         var claim = await _executor.BeginAsync(request, cancellationToken).ConfigureAwait(false);
         _telemetry.Report(request, policy.Name, claim.Status switch
         {
@@ -66,17 +66,17 @@ internal sealed class FunctionRunner : IIdempotentFunctions
     public IdempotencyRequest CreateRequest<TData>(string policyName, TData data, Func<TimeSpan>? remainingTime)
     {
         var policy = Policy(policyName);
-        return CreateRequest(policy, policy.Operation, data, remainingTime);
+        return CreateRequest(policy, policy.Operation, data, stringIsJson: false, remainingTime);
     }
 
-    internal IdempotencyRequest CreateRequest<TData>(CompiledPolicy policy, string operation, TData data, Func<TimeSpan>? remainingTime)
+    internal IdempotencyRequest CreateRequest<TData>(CompiledPolicy policy, string operation, TData data, bool stringIsJson, Func<TimeSpan>? remainingTime)
     {
         // Read the clock first: the deadline is "now plus what the runtime says is left", measured as close together as can be.
         var deadline = remainingTime is null ? (DateTimeOffset?)null : _clock.GetUtcNow() + Bound(remainingTime());
         string? key = null, fingerprint = null, problem = null;
         try
         {
-            (key, fingerprint) = policy.Selector.Select(_json.ToUtf8(data).Span);
+            (key, fingerprint) = policy.Selector.Select(_json.ToUtf8(data, stringIsJson).Span);
         }
         catch (IdempotencyKeyInvalidException ex)
         {
