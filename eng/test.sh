@@ -53,3 +53,5 @@ dotnet test Idempotency.slnx -c Release --no-build --logger "console;verbosity=n
 dotnet run --project samples/EventsWorker -c Release --no-build -- --events 300 --crash
 # And through the Kafka adapter, on librdkafka's in-process mock cluster.
 dotnet run --project samples/EventsWorker -c Release --no-build -- --transport kafka --events 300
+# The functions sample checks itself the same way (exit code 1 unless every distinct event ran once), timeout included.
+dotnet run --project samples/FunctionsDemo -c Release --no-build

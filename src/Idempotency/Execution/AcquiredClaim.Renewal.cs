@@ -40,9 +40,17 @@ internal sealed partial class AcquiredClaim
         try
         {
             var now = _context.Clock.GetUtcNow();
-            if (await _context.Store.RenewAsync(StoreKey, OwnerToken, now, _plan.Policy.Lease, _plan.Name, CancellationToken.None).ConfigureAwait(false))
+            if (_plan.LeaseDeadline is { } deadline && LeaseExpiresAt >= deadline)
             {
-                Interlocked.Exchange(ref _leaseExpiresTicks, (now + _plan.Policy.Lease).UtcTicks);
+                // The lease already reaches the caller's deadline (a function's timeout): renewing cannot extend it.
+                StopRenewal();
+                return;
+            }
+
+            var lease = _plan.LeaseAt(now);
+            if (await _context.Store.RenewAsync(StoreKey, OwnerToken, now, lease, _plan.Name, CancellationToken.None).ConfigureAwait(false))
+            {
+                Interlocked.Exchange(ref _leaseExpiresTicks, (now + lease).UtcTicks);
             }
             else if (!Ended)
             {

@@ -22,7 +22,7 @@ internal sealed partial class AcquiredClaim
         StoreKey = storeKey;
         OwnerToken = ownerToken;
         _activity = activity;
-        _leaseExpiresTicks = (claimedAt + plan.Policy.Lease).UtcTicks;
+        _leaseExpiresTicks = (claimedAt + plan.LeaseAt(claimedAt)).UtcTicks;
         StartRenewal();
     }
 

@@ -6,6 +6,8 @@ namespace Idempotency;
 /// </summary>
 internal sealed class ExecutionPlan
 {
+    private static readonly TimeSpan MinimumLease = TimeSpan.FromMilliseconds(1);
+
     /// <summary>The operation: the store key's third segment.</summary>
     public required string Operation { get; init; }
 
@@ -25,9 +27,26 @@ internal sealed class ExecutionPlan
 
     public required string Fingerprint { get; init; }
 
+    /// <summary>The instant no lease may outlast (<see cref="IdempotencyRequest.LeaseDeadline"/>), or <see langword="null"/>.</summary>
+    public DateTimeOffset? LeaseDeadline { get; init; }
+
     /// <summary>
     /// How long the claim keeps an in-progress record: never shorter than the lease, or the record would expire while
     /// its owner still runs and a second caller would run the operation again.
     /// </summary>
     public TimeSpan ClaimTtl => Ttl > Policy.Lease ? Ttl : Policy.Lease;
+
+    /// <summary>
+    /// The lease a claim or renewal at <paramref name="now"/> asks for: the policy's, cut short at the lease deadline. At
+    /// least a millisecond, since stores take a positive lease; a caller past its deadline is about to be stopped anyway.
+    /// </summary>
+    public TimeSpan LeaseAt(DateTimeOffset now)
+    {
+        if (LeaseDeadline is not { } deadline || deadline - now >= Policy.Lease)
+        {
+            return Policy.Lease;
+        }
+
+        return deadline - now > MinimumLease ? deadline - now : MinimumLease;
+    }
 }

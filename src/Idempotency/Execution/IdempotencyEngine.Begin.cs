@@ -58,7 +58,7 @@ internal sealed partial class IdempotencyEngine
                 try
                 {
                     // The store is called here, not through a helper: one async layer less on every request.
-                    result = await _context.Store.Store.ClaimAsync(new(storeKey, ownerToken, plan.Fingerprint, now, plan.Policy.Lease, plan.ClaimTtl), cancellationToken).ConfigureAwait(false);
+                    result = await _context.Store.Store.ClaimAsync(new(storeKey, ownerToken, plan.Fingerprint, now, plan.LeaseAt(now), plan.ClaimTtl), cancellationToken).ConfigureAwait(false);
                 }
                 catch (IdempotencyRecordCorruptException ex)
                 {

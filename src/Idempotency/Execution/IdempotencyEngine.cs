@@ -74,6 +74,7 @@ internal sealed partial class IdempotencyEngine : IIdempotencyExecutor
             KeyRequirement = request.KeyRequirement ?? policy.KeyRequirement,
             StoreKey = usable ? StoreKey.Create(_options.KeyPrefix, _options.ServiceName, request.Operation, request.Scope, request.Key!) : null,
             Fingerprint = request.Fingerprint ?? string.Empty,
+            LeaseDeadline = request.LeaseDeadline,
         };
     }
 }

@@ -32,4 +32,11 @@ public readonly record struct IdempotencyRequest(string Operation, string? Key)
 
     /// <summary>Gets whether the integration found the payload too large to fingerprint: answered <see cref="IdempotencyClaimStatus.PayloadTooLarge"/>.</summary>
     public bool PayloadTooLarge { get; init; }
+
+    /// <summary>
+    /// Gets the instant the caller will be stopped at (a function invocation's timeout), or <see langword="null"/>. The
+    /// claim's lease, and every renewal of it, ends by then at the latest: a caller killed at that instant leaves a key
+    /// the next caller can take at once, instead of one held for a whole <see cref="IdempotencyPolicy.Lease"/>.
+    /// </summary>
+    public DateTimeOffset? LeaseDeadline { get; init; }
 }
