@@ -45,7 +45,7 @@ Console.WriteLine($"""
       duplicates skipped (per handler)  {Count(MessageOutcome.Duplicate),6}
       in progress elsewhere, redelivered{Count(MessageOutcome.InProgress),6}
       failed, released, run again       {effects.TransientFailures,6}
-      crashed mid-handler, recovered    {effects.Crashed,6}  (claim taken over after its 2 s lease)
+      crashed mid-handler, recovered    {effects.Crashed,6}  {(settings.Crash ? "(claim taken over after its 2 s lease)" : "(--crash kills a consumer mid-handler)")}
       dead-lettered                     {broker.DeadLetters.Count,6}
     handler runs == handler × event pairs: {(exactlyOnce ? "yes, every handler ran once per event" : finished ? "NO" : "NO, the broker did not drain within 2 minutes")}
     """);

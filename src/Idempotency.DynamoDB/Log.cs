@@ -5,9 +5,9 @@ namespace Idempotency.DynamoDB;
 /// <summary>The DynamoDB store's log events (ids 2101–2199). Shipped names are a contract; keys are never logged.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(2101, LogLevel.Information, "Idempotency table {Table} is ready (created when it was missing; TTL on attribute 'ttl')", EventName = "DynamoDbTableReady")]
+    [LoggerMessage(2201, LogLevel.Information, "Idempotency table {Table} is ready (created when it was missing; TTL on attribute 'ttl')", EventName = "DynamoDbTableReady")]
     public static partial void TableReady(ILogger logger, string table);
 
-    [LoggerMessage(2102, LogLevel.Warning, "The DynamoDB endpoint does not support TTL ({Table}): expired idempotency records are never deleted natively (they are still treated as expired)", EventName = "DynamoDbTimeToLiveUnsupported")]
+    [LoggerMessage(2202, LogLevel.Warning, "The DynamoDB endpoint does not support TTL ({Table}): expired idempotency records are never deleted natively (they are still treated as expired)", EventName = "DynamoDbTimeToLiveUnsupported")]
     public static partial void TimeToLiveUnsupported(ILogger logger, string table);
 }

@@ -36,6 +36,9 @@ internal sealed class IdempotentConsumer : IIdempotentConsumer
         return await RunAsync(message, handler, handle, hasResult: true, cancellationToken).ConfigureAwait(false);
     }
 
+    // The engine's bound on request names.
+    private const int MaxEventTypeLength = 200;
+
     /// <inheritdoc/>
     public async ValueTask<ProcessingResult> ProcessAsync(InboundMessage message, string handler, Func<InboundMessage, CancellationToken, ValueTask> handle, CancellationToken cancellationToken)
     {
@@ -56,6 +59,15 @@ internal sealed class IdempotentConsumer : IIdempotentConsumer
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentException.ThrowIfNullOrWhiteSpace(handler);
+        if (message.EventType.Length is 0 or > MaxEventTypeLength)
+        {
+            // The event type names the record's operation in telemetry, which the engine bounds: a hostile header must
+            // poison this message, not throw out of every delivery of it.
+            var refused = Poison<T>(MessageOutcome.Failed, MessageKeySource.None, $"the event type is empty or longer than {MaxEventTypeLength} characters.");
+            Log.Processed(_logger, message.EventType.Length > MaxEventTypeLength ? message.EventType[..MaxEventTypeLength] : message.EventType, handler, refused.Outcome, refused.KeySource, refused.Reason);
+            return refused;
+        }
+
         var (key, source) = _keys.Resolve(message);
         var request = new IdempotencyRequest(handler, key)
         {

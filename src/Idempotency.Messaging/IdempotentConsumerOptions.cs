@@ -26,7 +26,7 @@ public sealed class IdempotentConsumerOptions
     /// </summary>
     /// <value>The default value is the common timestamp and tracing property names.</value>
     public IList<string> VolatileProperties { get; } =
-        ["timestamp", "occurredAt", "occurred_at", "publishedAt", "published_at", "sentAt", "sent_at", "traceId", "trace_id", "traceparent", "tracestate", "spanId", "span_id"];
+        ["time", "timestamp", "occurredAt", "occurred_at", "publishedAt", "published_at", "sentAt", "sent_at", "traceId", "trace_id", "traceparent", "tracestate", "spanId", "span_id"];
 
     /// <summary>Gets or sets whether the payload is fingerprinted, so the same key with a different payload is a <see cref="MessageOutcome.Conflict"/>.</summary>
     /// <value>The default value is <see langword="true"/>.</value>

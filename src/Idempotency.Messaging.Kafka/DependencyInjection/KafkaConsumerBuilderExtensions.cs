@@ -23,8 +23,14 @@ public static class KafkaConsumerBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        builder.AddIdempotentConsumer();
         var services = builder.Services;
+        if (services.Any(static d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(KafkaConsumerService)))
+        {
+            // A second call would silently merge its options (group, topics, handlers) into the first consumer's.
+            throw new InvalidOperationException("AddIdempotentKafkaConsumer() was already called on these services: there is one Kafka consumer per service collection. Add every topic and handler to one consumer, or run the second consumer in its own host.");
+        }
+
+        builder.AddIdempotentConsumer();
         services.AddValidatedOptions(configure, KafkaConsumerOptionsValidator.Errors);
         services.AddOptions<IdempotentConsumerOptions>()
             .PostConfigure<IOptions<KafkaConsumerOptions>>(static (consumer, kafka) => KafkaRetryHorizon.Apply(consumer, kafka.Value));

@@ -75,6 +75,7 @@ internal sealed class KafkaRecordProcessor(
     {
         var delay = TimeSpan.Zero;
         var outcome = MessageOutcome.Processed;
+        (string Handler, ProcessingResult Result)? deadLetter = null;
         var scope = services.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
@@ -101,7 +102,11 @@ internal sealed class KafkaRecordProcessor(
 
                 if (result.DeadLetter)
                 {
-                    return ((handler.Name, result), result.Outcome, TimeSpan.Zero);
+                    // The record goes to the dead-letter topic, but only after every other handler had this delivery:
+                    // committing it must not leave a handler that would have succeeded without its run.
+                    deadLetter ??= (handler.Name, result);
+                    pending.RemoveAt(i);
+                    continue;
                 }
 
                 // A handler failure waits the backoff; a lease held elsewhere or a store outage waits what the engine says.
@@ -112,7 +117,7 @@ internal sealed class KafkaRecordProcessor(
             }
         }
 
-        return (null, outcome, delay);
+        return (deadLetter, outcome, delay);
     }
 
     private async Task<bool> DeadLetterAsync(ConsumeResult<byte[]?, byte[]?> record, string handler, ProcessingResult result, CancellationToken stopping)

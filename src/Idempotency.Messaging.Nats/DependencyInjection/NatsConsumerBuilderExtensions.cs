@@ -26,8 +26,15 @@ public static class NatsConsumerBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        builder.AddIdempotentConsumer();
         var services = builder.Services;
+        if (services.Any(static d => d.ServiceType == typeof(Registered)))
+        {
+            // A second call would silently merge its options into the first consumer's (one options instance).
+            throw new InvalidOperationException("AddIdempotentNatsConsumer() was already called on these services: there is one JetStream consumer per service collection. Add every handler to one consumer, or run the second consumer in its own host.");
+        }
+
+        services.AddSingleton<Registered>();
+        builder.AddIdempotentConsumer();
         services.AddValidatedOptions(configure, NatsConsumerOptionsValidator.Errors);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, NatsConsumerService>(static sp =>
         {
@@ -43,4 +50,7 @@ public static class NatsConsumerBuilderExtensions
         }));
         return builder;
     }
+
+    // Marks the services as holding the JetStream consumer.
+    private sealed class Registered;
 }

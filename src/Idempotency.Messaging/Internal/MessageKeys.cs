@@ -21,7 +21,8 @@ internal sealed class MessageKeys(IdempotentConsumerOptions options)
                     MessageKeySource.EnvelopeKey => Property(message, ref envelope, options.EnvelopeKeyProperties),
                     MessageKeySource.EventId => Property(message, ref envelope, options.EventIdProperties),
                     MessageKeySource.MessageId => message.MessageId,
-                    MessageKeySource.ContentHash => Fingerprint(message),
+                    // An empty body (a Kafka tombstone, a bare signal) hashes alike for every event: no key, not a shared one.
+                    MessageKeySource.ContentHash => message.Body.IsEmpty ? null : Fingerprint(message),
                     _ => null,
                 };
                 if (!string.IsNullOrEmpty(key))
@@ -45,8 +46,9 @@ internal sealed class MessageKeys(IdempotentConsumerOptions options)
         {
             return ContentHash.ComputeCanonicalJson(message.Body.Span, _volatile);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // Not JSON, or JSON this parser refuses to read as text (a lone surrogate escape): the raw bytes are the payload.
             return ContentHash.Compute(message.Body.Span);
         }
     }
@@ -78,14 +80,23 @@ internal sealed class MessageKeys(IdempotentConsumerOptions options)
 
         foreach (var name in names)
         {
-            if (envelope.RootElement.TryGetProperty(name, out var value))
+            // A property that is present but null, or not text this parser can read (a lone surrogate escape), gives no
+            // key: the next name, then the next source, is tried.
+            try
             {
-                return value.ValueKind switch
+                if (envelope.RootElement.TryGetProperty(name, out var value) && value.ValueKind switch
                 {
                     JsonValueKind.String => value.GetString(),
                     JsonValueKind.Number => value.GetRawText(),
                     _ => null,
-                };
+                } is { Length: > 0 } key)
+                {
+                    return key;
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                return null;
             }
         }
 

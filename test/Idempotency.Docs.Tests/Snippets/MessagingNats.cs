@@ -30,7 +30,7 @@ internal static class MessagingNats
                     FilterSubject = "orders.>",
                     AckWait = TimeSpan.FromSeconds(30),
                     MaxDeliver = 5,
-                    Backoff = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30)],
+                    Backoff = [TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(120)],   // above ProgressInterval
                 };
                 o.ConcurrentDeliveries = 8;                   // default 1: stream order between redeliveries
                 o.DeadLetterSubject = "dead.orders";          // optional: default terminates poison messages
