@@ -14,7 +14,8 @@ public sealed class ConcurrencyTests
         var tasks = Enumerable.Range(0, 100).Select(_ => Task.Run(async () =>
         {
             start.Wait();
-            return await Answer.SendAsync(host.Client, Requests.Post("/orders?delayMs=200", key));
+            // Long enough that on a loaded 2-core machine the other 99 arrive while the first still runs.
+            return await Answer.SendAsync(host.Client, Requests.Post("/orders?delayMs=2000", key));
         })).ToArray();
         start.Set();
         var answers = await Task.WhenAll(tasks);
