@@ -12,7 +12,7 @@ public static class IdempotencyEndpointConventionBuilderExtensions
     /// <param name="builder">The endpoint or route group builder.</param>
     /// <returns>The builder.</returns>
     public static TBuilder RequireIdempotency<TBuilder>(this TBuilder builder)
-        where TBuilder : IEndpointConventionBuilder => builder.WithIdempotency(new IdempotentAttribute { FromGroup = builder is RouteGroupBuilder });
+        where TBuilder : IEndpointConventionBuilder => builder.WithIdempotency(new IdempotentAttribute { FromGroup = builder is RouteGroupBuilder, Guarded = true });
 
     /// <summary>Makes the endpoints idempotent under a named policy.</summary>
     /// <typeparam name="TBuilder">The builder type.</typeparam>
@@ -23,7 +23,7 @@ public static class IdempotencyEndpointConventionBuilderExtensions
         where TBuilder : IEndpointConventionBuilder
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(policyName);
-        return builder.WithIdempotency(new IdempotentAttribute { Policy = policyName, FromGroup = builder is RouteGroupBuilder });
+        return builder.WithIdempotency(new IdempotentAttribute { Policy = policyName, FromGroup = builder is RouteGroupBuilder, Guarded = true });
     }
 
     /// <summary>Makes the endpoints idempotent with a required or optional key.</summary>
@@ -34,7 +34,7 @@ public static class IdempotencyEndpointConventionBuilderExtensions
     /// <returns>The builder.</returns>
     public static TBuilder RequireIdempotency<TBuilder>(this TBuilder builder, KeyRequirement keyRequirement, string? policyName = null)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.WithIdempotency(new IdempotentAttribute { Policy = policyName, KeyRequirement = keyRequirement, FromGroup = builder is RouteGroupBuilder });
+        builder.WithIdempotency(new IdempotentAttribute { Policy = policyName, KeyRequirement = keyRequirement, FromGroup = builder is RouteGroupBuilder, Guarded = true });
 
     /// <summary>Opts the endpoints out of idempotency (global option or an enclosing group's convention).</summary>
     /// <typeparam name="TBuilder">The builder type.</typeparam>

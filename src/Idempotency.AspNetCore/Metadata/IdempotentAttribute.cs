@@ -28,6 +28,9 @@ public sealed class IdempotentAttribute : Attribute, IIdempotencyMetadata, IReso
     /// <summary>Gets a value indicating whether a route group's convention added this (its GET endpoints are not worth a warning).</summary>
     internal bool FromGroup { get; init; }
 
+    /// <summary>Gets a value indicating whether the endpoint filter that <c>RequireIdempotency()</c> adds checks the passage already.</summary>
+    internal bool Guarded { get; init; }
+
     void IResourceFilter.OnResourceExecuting(ResourceExecutingContext context) => MiddlewarePassage.ThrowIfBypassed(context.HttpContext, applyToAllPostAndPatch: false);
 
     void IResourceFilter.OnResourceExecuted(ResourceExecutedContext context)

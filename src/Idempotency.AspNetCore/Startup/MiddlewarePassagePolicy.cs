@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Matching;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,8 @@ namespace Idempotency.AspNetCore;
 /// <c>[Idempotent]</c> on a lambda, <c>WithMetadata</c>, an MVC convention, Razor Pages) or <c>ApplyToAllPostAndPatch</c>
 /// — to the endpoint middleware wrapped in a check that the idempotency middleware saw the request. A middleware placed
 /// after <c>UseEndpoints()</c>, or in a branch that does not cover the endpoint, then fails loudly instead of letting every
-/// retry run again. Wrappers are made once per endpoint; endpoints that ask for nothing are not touched.
+/// retry run again. Wrappers are made once per endpoint; endpoints that ask for nothing, or whose filters check already
+/// (<c>RequireIdempotency()</c>, <c>[Idempotent]</c> on controllers), are not touched and keep the router's fast path.
 /// </summary>
 internal sealed class MiddlewarePassagePolicy : MatcherPolicy, IEndpointSelectorPolicy
 {
@@ -51,15 +53,21 @@ internal sealed class MiddlewarePassagePolicy : MatcherPolicy, IEndpointSelector
             return false;
         }
 
-        if (metadata.GetMetadata<IIdempotencyMetadata>() is not null)
+        if (metadata.GetMetadata<IIdempotencyMetadata>() is { } asked)
         {
-            return true;
+            return !CheckedByAFilter(asked, metadata);
         }
 
         // The global option covers POST and PATCH: an endpoint that may answer either (or any method) is guarded.
         var methods = metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods;
         return _applyToAllPostAndPatch && (methods is not { Count: > 0 } || methods.Any(m => HttpMethods.IsPost(m) || HttpMethods.IsPatch(m)));
     }
+
+    // RequireIdempotency() adds an endpoint filter, and [Idempotent] is a resource filter on controllers and pages: those
+    // endpoints are checked without this policy, whose selector step would cost every request to them the router's fast path.
+    private static bool CheckedByAFilter(IIdempotencyMetadata asked, EndpointMetadataCollection metadata) =>
+        asked is IdempotentAttribute { Guarded: true }
+        || metadata.GetMetadata<ActionDescriptor>()?.FilterDescriptors.Any(static f => f.Filter is IdempotentAttribute) == true;
 
     private Endpoint Guard(Endpoint endpoint)
     {
