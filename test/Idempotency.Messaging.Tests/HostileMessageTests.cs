@@ -103,4 +103,20 @@ public sealed class HostileMessageTests
         Assert.Equal(MessageOutcome.Processed, result.Outcome);
         Assert.Equal(MessageKeySource.EventId, result.KeySource);
     }
+
+    // Found by attack: a key the engine refuses (not printable ASCII) dead-lettered the message although a valid key came
+    // next in the precedence. It now gives way to the next source.
+    [Fact]
+    public async Task NonAsciiEventId_GivesWayToTheMessageId()
+    {
+        using var harness = new ConsumerHarness();
+        var runs = 0;
+        var message = new InboundMessage("t", Encoding.UTF8.GetBytes("{\"eventId\":\"commande-\u00e9-1\",\"v\":1}")) { MessageId = "msg-1" };
+
+        var result = await harness.Consumer.ProcessAsync(message, "h", (_, _) => { runs++; return ValueTask.CompletedTask; }, CancellationToken.None);
+
+        Assert.Equal(MessageOutcome.Processed, result.Outcome);
+        Assert.Equal(MessageKeySource.MessageId, result.KeySource);
+        Assert.Equal(1, runs);
+    }
 }

@@ -25,7 +25,9 @@ internal sealed class MessageKeys(IdempotentConsumerOptions options)
                     MessageKeySource.ContentHash => message.Body.IsEmpty ? null : Fingerprint(message),
                     _ => null,
                 };
-                if (!string.IsNullOrEmpty(key))
+                // A value the engine would refuse (keys are printable ASCII) gives way to the next source rather than
+                // dead-lettering a message that has a usable key further down (a binary message id, an accented event id).
+                if (!string.IsNullOrEmpty(key) && IsPrintableAscii(key))
                 {
                     return (key, source);
                 }
@@ -101,5 +103,18 @@ internal sealed class MessageKeys(IdempotentConsumerOptions options)
         }
 
         return null;
+    }
+
+    private static bool IsPrintableAscii(string key)
+    {
+        foreach (var c in key)
+        {
+            if (c is < ' ' or > '~')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }
