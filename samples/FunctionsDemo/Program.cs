@@ -7,16 +7,20 @@ using Microsoft.Extensions.DependencyInjection;
 // The functions sample: simulated function invocations — redeliveries, 5 concurrent deliveries of one event, different
 // ids, an invocation that times out and is retried — through handlers made idempotent by pre-configured policies.
 // It prints handler runs against invocations and exits 0 only when every distinct event ran exactly once. Options:
-//   --store inmemory   the in-process store (default); a DynamoDB option follows with the DynamoDB store package
-if (args is ["--store", var store, ..] && store != "inmemory")
+//   --store inmemory                                   the in-process store (default)
+//   --store dynamodb --service-url URL [--table NAME]  a DynamoDB table (created when missing), e.g. on a local dynalite
+if (StoreChoice.Parse(args) is not { } store)
 {
-    Console.Error.WriteLine($"--store {store}: only 'inmemory' is available in this build (the DynamoDB store package is not part of it yet).");
     return 2;
 }
 
+// A shared table outlives the run: each run keeps its records under its own service name, so it starts from no records.
+var serviceName = store.IsDynamoDb ? $"functions-demo-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}-{Environment.ProcessId}" : "functions-demo";
 var services = new ServiceCollection();
-services.AddIdempotency(o => o.ServiceName = "functions-demo").AddIdempotentFunctions(Policies.Add);
+var idempotency = services.AddIdempotency(o => o.ServiceName = serviceName).AddIdempotentFunctions(Policies.Add);
+store.AddTo(idempotency);
 await using var provider = services.BuildServiceProvider();
+await store.PrepareAsync(provider);
 var functions = provider.GetRequiredService<IIdempotentFunctions>();
 var platform = new Platform(TimeProvider.System);
 var effects = new Effects();
@@ -95,7 +99,7 @@ var distinct = 20 + 1 + 10 + 5 + 1;
 var exactlyOnce = effects.Runs == distinct && effects.Distinct == distinct && effects.RunsAbove(1) == 0
     && concurrentIdentical && !timedOut.Completed && retry.Outcome == IdempotencyOutcome.Executed && nullReplays == 5;
 Console.WriteLine($"""
-    FunctionsDemo: simulated function invocations, in-memory store, pre-configured policies
+    FunctionsDemo: simulated function invocations, {store.Description}, pre-configured policies
       invocations                        {effects.Invocations,5}
       distinct events                    {distinct,5}
       handler runs completed             {effects.Runs,5}
