@@ -23,6 +23,8 @@ public static class DynamoDbAbComparison
         var lines = new List<string>
         {
             await Interleaved.CompareAsync("first: floor vs library", callers, rounds, batch, _ => dynamo.FloorFirstExecutionAsync("floor:ab" + Interlocked.Increment(ref next)), _ => dynamo.LibraryAsync("ab" + Interlocked.Increment(ref next))),
+            await Interleaved.CompareAsync("first: guarded floor vs library", callers, rounds, batch, _ => dynamo.FloorGuardedFirstExecutionAsync("floor:gab" + Interlocked.Increment(ref next)), _ => dynamo.LibraryAsync("gab" + Interlocked.Increment(ref next))),
+            await Interleaved.CompareAsync("first: floor vs guarded floor", callers, rounds, batch, _ => dynamo.FloorFirstExecutionAsync("floor:fab" + Interlocked.Increment(ref next)), _ => dynamo.FloorGuardedFirstExecutionAsync("floor:fgab" + Interlocked.Increment(ref next))),
             await Interleaved.CompareAsync("replay: floor vs library", callers, rounds, batch, i => dynamo.FloorReplayAsync($"floor:ab-replay-{i % ReplayKeys}"), i => dynamo.LibraryAsync($"ab-replay-{i % ReplayKeys}")),
         };
         foreach (var line in lines)

@@ -72,6 +72,49 @@ internal sealed class DynamoDbBenchmarkServer : IAsyncDisposable
     }
 
     /// <summary>
+    /// The guarded floor of a first execution: the requests the store sends, item for item and expression for expression
+    /// (a claim item of eight attributes under the store's claim condition, then the owner-guarded completion of five
+    /// attributes), without the engine. The gap between the floor and this one is what the record format and its
+    /// conditions cost on the server; the gap between this one and the library is the library's own.
+    /// </summary>
+    public async Task<Redis.RedisBenchmarkServer.Order> FloorGuardedFirstExecutionAsync(string key)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        AttributeValue Number(long value) => new() { N = value.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var names = new Dictionary<string, string> { ["#pk"] = "pk", ["#rev"] = "rev", ["#exp"] = "expires_ms", ["#st"] = "status", ["#lease"] = "lease_expires_ms", ["#retry"] = "retryable" };
+        await Client.PutItemAsync(new PutItemRequest
+        {
+            TableName = FloorTable,
+            Item = new()
+            {
+                ["pk"] = new() { S = key }, ["rev"] = Number(1), ["status"] = Number(0), ["owner"] = ClaimOwner, ["created_ms"] = Number(now),
+                ["lease_expires_ms"] = Number(now + 30_000), ["expires_ms"] = Number(now + 600_000), ["ttl"] = Number((now / 1000) + 4_200),
+            },
+            ConditionExpression = "attribute_not_exists(#pk) OR (#rev = :rev AND (#exp <= :now OR (#st = :inProgress AND #lease <= :now) OR (#st = :failed AND #retry = :true)))",
+            ExpressionAttributeNames = names,
+            ExpressionAttributeValues = new() { [":rev"] = Number(1), [":now"] = Number(now), [":inProgress"] = Number(0), [":failed"] = Number(2), [":true"] = new() { BOOL = true } },
+            ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
+        });
+        var result = Result;
+        await Client.UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = FloorTable,
+            Key = new() { ["pk"] = new() { S = key } },
+            UpdateExpression = "SET #st = :status, #lease = :now, #exp = :expires, #ttl = :ttl, #retry = :retryable, #pl = :payload",
+            ConditionExpression = "#rev = :rev AND #own = :owner AND #st = :inProgress",
+            ExpressionAttributeNames = new() { ["#rev"] = "rev", ["#own"] = "owner", ["#st"] = "status", ["#lease"] = "lease_expires_ms", ["#exp"] = "expires_ms", ["#ttl"] = "ttl", ["#retry"] = "retryable", ["#pl"] = "payload" },
+            ExpressionAttributeValues = new()
+            {
+                [":rev"] = Number(1), [":owner"] = ClaimOwner, [":inProgress"] = Number(0), [":status"] = Number(1), [":now"] = Number(now),
+                [":expires"] = Number(now + 600_000), [":ttl"] = Number((now / 1000) + 4_200), [":retryable"] = new() { BOOL = false },
+                [":payload"] = new() { B = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(result)) },
+            },
+            ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
+        });
+        return result;
+    }
+
+    /// <summary>
     /// The floor of a replay with the requests the library makes on dynalite: the claim's refused PutItem, then a
     /// consistent GetItem and the deserialization (real DynamoDB returns the old item with the refusal instead).
     /// </summary>
@@ -112,6 +155,7 @@ internal sealed class DynamoDbBenchmarkServer : IAsyncDisposable
         }
 
         await FloorFirstExecutionAsync("floor-check");
+        await FloorGuardedFirstExecutionAsync("floor-guarded-check");
         if (await FloorReplayAsync("floor-check") != Result)
         {
             throw new InvalidOperationException("The raw floor does not round-trip; refusing to measure.");
