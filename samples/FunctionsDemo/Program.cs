@@ -20,7 +20,16 @@ var services = new ServiceCollection();
 var idempotency = services.AddIdempotency(o => o.ServiceName = serviceName).AddIdempotentFunctions(Policies.Add);
 store.AddTo(idempotency);
 await using var provider = services.BuildServiceProvider();
-await store.PrepareAsync(provider);
+try
+{
+    await store.PrepareAsync(provider);
+}
+catch (IdempotencyStoreUnavailableException ex)
+{
+    Console.Error.WriteLine($"The store is unavailable ({store.Description}): {ex.Message}");
+    return 3;
+}
+
 var functions = provider.GetRequiredService<IIdempotentFunctions>();
 var platform = new Platform(TimeProvider.System);
 var effects = new Effects();

@@ -30,8 +30,8 @@ public sealed partial class DynamoDbIdempotencyStore
             }
 
             CheckKeySchema(await WaitUntilActiveAsync(ct).ConfigureAwait(false));
-            await EnableTimeToLiveAsync(ct).ConfigureAwait(false);
-            Log.TableReady(_logger, TableName);
+            var nativeTtl = await EnableTimeToLiveAsync(ct).ConfigureAwait(false);
+            Log.TableReady(_logger, TableName, nativeTtl ? "on attribute 'ttl'" : "unsupported by this endpoint");
             return true;
         }, cancellationToken).AsTask());
 
@@ -77,14 +77,15 @@ public sealed partial class DynamoDbIdempotencyStore
         }
     }
 
-    private async Task EnableTimeToLiveAsync(CancellationToken cancellationToken)
+    // false when the endpoint has no TTL (local emulators): records still expire by the application's clock.
+    private async Task<bool> EnableTimeToLiveAsync(CancellationToken cancellationToken)
     {
         var current = (await _client.DescribeTimeToLiveAsync(new DescribeTimeToLiveRequest { TableName = TableName }, cancellationToken).ConfigureAwait(false)).TimeToLiveDescription;
         if (current?.TimeToLiveStatus == TimeToLiveStatus.ENABLED || current?.TimeToLiveStatus == TimeToLiveStatus.ENABLING)
         {
             if (current.AttributeName == DynamoDbAttributes.Ttl)
             {
-                return;
+                return true;
             }
 
             throw new IdempotencyStoreMisconfiguredException(
@@ -101,10 +102,12 @@ public sealed partial class DynamoDbIdempotencyStore
                     TimeToLiveSpecification = new TimeToLiveSpecification { AttributeName = DynamoDbAttributes.Ttl, Enabled = true },
                 },
                 cancellationToken).ConfigureAwait(false);
+            return true;
         }
         catch (AmazonDynamoDBException ex) when (ex.ErrorCode == "UnknownOperationException")
         {
             Log.TimeToLiveUnsupported(_logger, TableName);
+            return false;
         }
     }
 }

@@ -27,8 +27,10 @@ internal static class DynamoDbStoreErrors
     {
         ResourceNotFoundException missing => new IdempotencyStoreMisconfiguredException(
             $"The DynamoDB idempotency table '{table}' does not exist ({missing.Message}). Create it: set " +
-            "DynamoDbStoreOptions.CreateTableOnStartup = true, call DynamoDbIdempotencyStore.CreateTableAsync, or create it " +
-            "as docs/stores/dynamodb.md shows (partition key 'pk' of type S, TTL on 'ttl').",
+            "DynamoDbStoreOptions.CreateTableOnStartup = true under a generic host (a hosted service creates it; a bare " +
+            "ServiceProvider, as in a Lambda function without a host, runs no hosted services), call " +
+            "DynamoDbIdempotencyStore.CreateTableAsync (the store is registered in DI), or create it as " +
+            "docs/stores/dynamodb.md shows (partition key 'pk' of type S, TTL on 'ttl').",
             exception),
 
         // The table exists but does not fit the store's items (another key schema, for example): every call fails alike.

@@ -30,6 +30,7 @@ public interface IIdempotentFunctions
     /// <param name="data">The argument the key (and fingerprint) come from.</param>
     /// <param name="work">The work, given the cancellation token.</param>
     /// <param name="remainingTime">The invocation's remaining time, or <see langword="null"/> outside a function.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="remainingTime"/> returned zero or less: nothing ran.</exception>
     /// <param name="cancellationToken">Cancels the call and is passed to the work.</param>
     /// <returns>The result and whether it was replayed.</returns>
     /// <exception cref="IdempotencyException">The typed outcome that stopped the work (in progress, key reused, key missing or invalid, store unavailable, …).</exception>
@@ -45,6 +46,7 @@ public interface IIdempotentFunctions
     /// <param name="policyName">The pre-configured policy.</param>
     /// <param name="data">What the key (and fingerprint) come from.</param>
     /// <param name="remainingTime">The invocation's remaining time, or <see langword="null"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="remainingTime"/> returned zero or less: nothing ran.</exception>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The claim.</returns>
     ValueTask<IdempotencyClaim> BeginAsync<TData>(string policyName, TData data, Func<TimeSpan>? remainingTime, CancellationToken cancellationToken);
@@ -58,6 +60,7 @@ public interface IIdempotentFunctions
     /// <param name="policyName">The pre-configured policy.</param>
     /// <param name="data">What the key (and fingerprint) come from.</param>
     /// <param name="remainingTime">The invocation's remaining time, or <see langword="null"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="remainingTime"/> returned zero or less: nothing ran.</exception>
     /// <returns>The request.</returns>
     IdempotencyRequest CreateRequest<TData>(string policyName, TData data, Func<TimeSpan>? remainingTime);
 }

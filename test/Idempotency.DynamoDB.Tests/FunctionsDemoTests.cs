@@ -37,6 +37,16 @@ public sealed class FunctionsDemoTests(DynaliteFixture dynalite)
         Assert.Contains("--store dynamodb needs --service-url", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task DynamoDbStore_NothingListening_ExitsWithStoreUnavailable()
+    {
+        var (exitCode, output) = await RunDemoAsync("--store", "dynamodb", "--service-url", $"http://127.0.0.1:{LoopbackPort.GetFree()}");
+
+        Assert.Equal(3, exitCode);
+        Assert.Contains("The store is unavailable", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+    }
+
     private static async Task<(int ExitCode, string Output)> RunDemoAsync(params string[] arguments)
     {
         var path = Path.Combine(AppContext.BaseDirectory, "FunctionsDemo.dll");

@@ -2,6 +2,8 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Idempotency.DynamoDB.Tests;
 
@@ -22,6 +24,22 @@ public sealed class TableCreationTests(DynaliteFixture dynalite)
         Assert.Equal(KeyType.HASH, key.KeyType);
         Assert.Equal(ScalarAttributeType.S, Assert.Single(table.AttributeDefinitions).AttributeType);
         Assert.Equal(BillingMode.PAY_PER_REQUEST, table.BillingModeSummary?.BillingMode ?? BillingMode.PAY_PER_REQUEST);
+    }
+
+    [Fact]
+    public async Task CreateTableAsync_EndpointWithoutTtl_LogsReadyWithoutClaimingTtl()
+    {
+        using var logs = new FakeLoggerProvider();
+        using var loggerFactory = new LoggerFactory([logs]);
+        var store = new DynamoDbIdempotencyStore(dynalite.Client, new DynamoDbStoreOptions { TableName = $"t-{Guid.NewGuid():N}" }, loggerFactory);
+
+        await store.CreateTableAsync(default);
+
+        var records = logs.Collector.GetSnapshot();
+        Assert.Equal(LogLevel.Warning, Assert.Single(records, r => r.Id.Id == 2202).Level);
+        var ready = Assert.Single(records, r => r.Id.Id == 2201).Message;
+        Assert.Contains("native TTL unsupported by this endpoint", ready, StringComparison.Ordinal);
+        Assert.DoesNotContain("on attribute", ready, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -85,13 +85,33 @@ public sealed class RemainingTimeLeaseTests
         Assert.Equal(start + TimeSpan.FromMinutes(12), record!.LeaseExpiresAt);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1000)]
+    public async Task InvokeAsync_NoTimeLeft_ThrowsBeforeClaimingOrRunning(int remainingMilliseconds)
+    {
+        var harness = Harness();
+        var runs = 0;
+        var handler = harness.Functions.CreateHandler<Reward, int>("reward-processing", (evt, ct) => Task.FromResult(++runs));
+
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () =>
+            await handler.ExecuteAsync(new Reward("r-1", 50), () => TimeSpan.FromMilliseconds(remainingMilliseconds), CancellationToken.None));
+        var manual = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () =>
+            await harness.Functions.BeginAsync("reward-processing", new Reward("r-1", 50), () => TimeSpan.Zero, CancellationToken.None));
+
+        Assert.Equal("remainingTime", error.ParamName);
+        Assert.Contains("no time left", manual.Message, StringComparison.Ordinal);
+        Assert.Equal(0, runs);
+        Assert.Empty(harness.Store.Claims);
+    }
+
     [Fact]
-    public async Task InvokeAsync_NoTimeLeft_StillClaimsWithAMinimalLease()
+    public async Task InvokeAsync_AMillisecondLeft_ClaimsWithThatLease()
     {
         var harness = Harness();
         var handler = harness.Functions.CreateHandler<Reward, int>("reward-processing", (evt, ct) => Task.FromResult(1));
 
-        var result = await handler.ExecuteAsync(new Reward("r-1", 50), () => TimeSpan.FromSeconds(-1), CancellationToken.None);
+        var result = await handler.ExecuteAsync(new Reward("r-1", 50), () => TimeSpan.FromMilliseconds(1), CancellationToken.None);
 
         Assert.Equal(IdempotencyOutcome.Executed, result.Outcome);
         Assert.Equal(TimeSpan.FromMilliseconds(1), harness.Store.Claims.Single().Lease);

@@ -144,8 +144,16 @@ internal sealed class FunctionRunner : IIdempotentFunctions
         }
     }
 
+    // No time left means a lease that ends before the work starts: a duplicate delivered a moment later would run in
+    // parallel. A live invocation always has time left, so this is a callback in the wrong units or a dead invocation:
+    // refuse it before anything runs, loudly.
     private static TimeSpan Bound(TimeSpan remaining) =>
-        remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining > MaxRemainingTime ? MaxRemainingTime : remaining;
+        remaining <= TimeSpan.Zero
+            ? throw new ArgumentOutOfRangeException(
+                "remainingTime",
+                remaining,
+                "The remaining-time callback says the invocation has no time left, so its claim would expire at once and let a duplicate run in parallel; nothing was run. Pass the runtime's remaining time (e.g. () => context.RemainingTime), or null outside a function.")
+            : remaining > MaxRemainingTime ? MaxRemainingTime : remaining;
 
     private CompiledPolicy Policy(string policyName)
     {

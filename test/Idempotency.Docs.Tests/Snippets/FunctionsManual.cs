@@ -8,10 +8,11 @@ namespace Snippets;
 internal sealed class FunctionsManual(IIdempotentFunctions functions)
 {
     #region snippet: functions-manual
-    // Policy "attestation": key [questId, userId], TTL 24 h.
+    // Policy "attestation-record": AddPolicy("attestation-record", "[questId, userId]", TimeSpan.FromHours(24)),
+    // selecting from the Attestation object itself (serialized as JSON), not from an API-gateway body.
     public async Task<AttestationResult> ProcessAttestationAsync(Attestation attestation, CancellationToken cancellationToken)
     {
-        await using var claim = await functions.BeginAsync("attestation", attestation, remainingTime: null, cancellationToken);
+        await using var claim = await functions.BeginAsync("attestation-record", attestation, remainingTime: null, cancellationToken);
         switch (claim.Status)
         {
             case IdempotencyClaimStatus.Replayed:
