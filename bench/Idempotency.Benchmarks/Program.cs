@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using Idempotency.Benchmarks.DynamoDb;
+using Idempotency.Benchmarks.Messaging;
 using Idempotency.Benchmarks.Postgres;
 using Idempotency.Benchmarks.Redis;
 using Idempotency.Benchmarks.Sqlite;
@@ -81,6 +82,16 @@ if (args is ["dynamodb-ab", ..])
         await DynamoDbAbComparison.RunAsync(callers, rounds: smoke ? 2 : 20, batch: smoke ? 64 : 512, Console.Out);
     }
 
+    return;
+}
+
+// `messaging-ab [nats|rabbitmq|kafka|all]`: each message consumer with the library (in-memory and Redis stores) against
+// the same broker consumer without it. `smoke` runs one short round per adapter, to check it works (numbers mean nothing).
+if (args is ["messaging-ab", ..])
+{
+    string[] all = ["nats", "rabbitmq", "kafka"];
+    var chosen = args.Skip(1).Where(all.Contains).ToArray();
+    await MessagingBench.RunAsync(chosen.Length > 0 ? chosen : all, smoke: args.Contains("smoke"), Console.Out);
     return;
 }
 
