@@ -48,10 +48,25 @@ public sealed class DecoratorTests
         Assert.Equal(0, await harness.Payments.CountAsync(batch));
         Assert.False(harness.Payments.Approve("o-1"));
         Assert.False(harness.Payments.Approve("o-1"));
+        Assert.Empty(await harness.Payments.TagsAsync("o-1"));
+        Assert.Empty(await harness.Payments.TagsAsync("o-1"));
 
         Assert.Equal(1, harness.Log.Count(nameof(IPayments.FindNoteAsync)));
         Assert.Equal(1, harness.Log.Count(nameof(IPayments.CountAsync)));
         Assert.Equal(1, harness.Log.Count(nameof(IPayments.Approve)));
+        Assert.Equal(1, harness.Log.Count(nameof(IPayments.TagsAsync)));
+    }
+
+    [Fact]
+    public async Task ImplementationThrows_ReleasesTheKey_SoTheRetryRuns()
+    {
+        await using var harness = new DecoratorHarness();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Payments.FlakyAsync("o-1"));
+        Assert.Equal(2, await harness.Payments.FlakyAsync("o-1"));
+        Assert.Equal(2, await harness.Payments.FlakyAsync("o-1"));
+
+        Assert.Equal(2, harness.Log.Count(nameof(IPayments.FlakyAsync)));
     }
 
     [Fact]

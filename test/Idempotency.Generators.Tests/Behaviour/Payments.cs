@@ -45,6 +45,12 @@ public interface IPayments
     [Idempotent(Key = "orderId")]
     Task<int> SlowAsync(string orderId, CancellationToken cancellationToken);
 
+    [Idempotent(Key = "orderId")]
+    Task<IReadOnlyList<string>> TagsAsync(string orderId);
+
+    [Idempotent(Key = "orderId")]
+    Task<int> FlakyAsync(string orderId);
+
     int Runs(string method);
 }
 
@@ -116,6 +122,18 @@ public sealed class Payments(RunLog log) : IPayments
         log.SlowStarted.TrySetResult();
         await log.SlowGate.Task.WaitAsync(cancellationToken);
         return run;
+    }
+
+    public Task<IReadOnlyList<string>> TagsAsync(string orderId)
+    {
+        log.Ran(nameof(TagsAsync));
+        return Task.FromResult<IReadOnlyList<string>>([]);
+    }
+
+    public Task<int> FlakyAsync(string orderId)
+    {
+        var run = log.Ran(nameof(FlakyAsync));
+        return run == 1 ? throw new InvalidOperationException("The first run fails.") : Task.FromResult(run);
     }
 
     public int Runs(string method) => log.Count(method);
