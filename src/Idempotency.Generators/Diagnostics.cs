@@ -105,6 +105,11 @@ internal static class Diagnostics
         "The HTTP [Idempotent] attribute on an interface method",
         "Idempotency.AspNetCore.IdempotentAttribute on '{0}' has no effect on an interface method: for a generated decorator use Idempotency.Decorators.IdempotentAttribute");
 
+    public static readonly DiagnosticDescriptor LossyJson = Warning(
+        "IDEM020",
+        "A value that does not survive the JSON round trip",
+        "{0} of '{1}' is {2} ('{3}'): {4}");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 

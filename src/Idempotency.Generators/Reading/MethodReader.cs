@@ -38,6 +38,10 @@ internal static class MethodReader
         {
             Report(DiagnosticInfo.Create(Diagnostics.ResultNotSerializable, location, name, why, result.ToDisplayString()));
         }
+        else if (result is not null && TypeRules.Lossy(result, readBack: true) is { } lossy)
+        {
+            Report(DiagnosticInfo.Create(Diagnostics.LossyJson, location, "The result", name, lossy.Kind, result.ToDisplayString(), lossy.Consequence));
+        }
 
         foreach (var parameter in method.Parameters)
         {
@@ -110,6 +114,10 @@ internal static class MethodReader
             if (TypeRules.Unserializable(parameter.Type, readBack: false) is { } why)
             {
                 report(DiagnosticInfo.Create(Diagnostics.ArgumentNotSerializable, Attributes.Location(parameter), parameter.Name, Names.ForMessage(method), why, parameter.Type.ToDisplayString()));
+            }
+            else if (TypeRules.Lossy(parameter.Type, readBack: false) is { } lossy)
+            {
+                report(DiagnosticInfo.Create(Diagnostics.LossyJson, Attributes.Location(parameter), "Parameter '" + parameter.Name + "'", Names.ForMessage(method), lossy.Kind, parameter.Type.ToDisplayString(), lossy.Consequence));
             }
         }
 

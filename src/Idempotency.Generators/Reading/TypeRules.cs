@@ -129,6 +129,33 @@ internal static class TypeRules
         return null;
     }
 
+    /// <summary>
+    /// Why a value of <paramref name="type"/> would not come back from JSON as it went in, with the default options: a
+    /// value tuple (its elements are fields, written only with <c>IncludeFields</c>), or <see cref="object"/> (read back as
+    /// a <c>JsonElement</c>). <see langword="null"/> when nothing is known.
+    /// </summary>
+    public static (string Kind, string Consequence)? Lossy(ITypeSymbol type, bool readBack)
+    {
+        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+        {
+            type = nullable.TypeArguments[0];
+        }
+
+        if (type.IsTupleType)
+        {
+            return ("a value tuple", readBack
+                ? "System.Text.Json writes its elements only with IncludeFields = true, so a replay would return default values. Return a record."
+                : "System.Text.Json writes its elements only with IncludeFields = true, so the fingerprint would not see them. Pass a record.");
+        }
+
+        if (readBack && type.SpecialType == SpecialType.System_Object)
+        {
+            return ("object", "a replay returns a JsonElement, not the value the first call returned. Return the concrete type.");
+        }
+
+        return null;
+    }
+
     /// <summary>Whether a value of <paramref name="type"/> has an invariant text form a key can be made of.</summary>
     public static bool IsKeyText(ITypeSymbol type)
     {

@@ -299,6 +299,21 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void IDEM020_ValueTupleResult()
+    {
+        var run = Run("""
+            public interface IPayments
+            {
+                [Idempotent(Key = "id")]
+                Task<(string Id, decimal Amount)> PayAsync(string id);
+            }
+            """);
+
+        AssertSingle(run, "IDEM020", "PayAsync", "The result of 'IPayments.PayAsync(string)' is a value tuple ('(string Id, decimal Amount)'): System.Text.Json writes its elements only with IncludeFields = true, so a replay would return default values. Return a record.", DiagnosticSeverity.Warning);
+        Assert.NotEmpty(run.Sources);   // a warning: the decorator is still written
+    }
+
+    [Fact]
     public void ErrorInAMethod_WritesNoDecoratorForItsInterface()
     {
         var run = Run("""

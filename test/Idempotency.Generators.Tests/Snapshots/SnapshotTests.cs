@@ -146,6 +146,32 @@ public sealed class SnapshotTests
             """);
     }
 
+    [Fact]
+    public void Edges_GlobalNamespaceParamsDefaultsAndInterfacePaths_Compile()
+    {
+        Verify(nameof(Edges_GlobalNamespaceParamsDefaultsAndInterfacePaths_Compile), """
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Idempotency.Decorators;
+
+            public interface IHasTenant { string? Tenant { get; } }
+            public sealed class Envelope : IHasTenant { public string? Tenant { get; init; } public long Sequence; }
+
+            public interface INotifier
+            {
+                [Idempotent(Key = "envelope.Tenant")]
+                Task<IReadOnlyList<string>> NotifyAsync(IHasTenant envelope, int retries = 3, CancellationToken cancellationToken = default, params string[] channels);
+
+                [Idempotent(Key = "envelope.Sequence")]
+                Task<long?> SequenceAsync(Envelope? envelope);
+
+                [Idempotent(Key = "key", KeyRequirement = Idempotency.KeyRequirement.Required)]
+                int Count(string? key, CancellationToken first, CancellationToken second);
+            }
+            """);
+    }
+
     private static void Verify(string name, string source)
     {
         var run = GeneratorHarness.Run(source);
