@@ -11,6 +11,9 @@ command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 [ -x /usr/lib/postgresql/15/bin/initdb ] && [ -x /usr/lib/postgresql/15/bin/postgres ] || need_apt+=(postgresql-15)
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || need_apt+=(rabbitmq-server)
 command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || need_apt+=(nats-server)
+# The native AOT publish of samples/AotDemo links with clang or gcc, against zlib.
+command -v clang >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1 || need_apt+=(clang)
+[ -f /usr/include/zlib.h ] || need_apt+=(zlib1g-dev)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -55,3 +58,8 @@ dotnet run --project samples/EventsWorker -c Release --no-build -- --events 300 
 dotnet run --project samples/EventsWorker -c Release --no-build -- --transport kafka --events 300
 # The functions sample checks itself the same way (exit code 1 unless every distinct event ran once), timeout included.
 dotnet run --project samples/FunctionsDemo -c Release --no-build
+# The [Idempotent] decorator sample checks itself too: as built, then compiled with native AOT (PublishAot, TrimMode=full),
+# where any trim or AOT warning fails the publish.
+dotnet run --project samples/AotDemo -c Release --no-build
+dotnet publish samples/AotDemo -c Release --use-current-runtime -o .tmp/aotdemo -warnaserror
+.tmp/aotdemo/AotDemo

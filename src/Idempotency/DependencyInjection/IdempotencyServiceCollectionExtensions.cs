@@ -1,4 +1,5 @@
 using Idempotency;
+using Idempotency.Decorators;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -32,6 +33,7 @@ public static class IdempotencyServiceCollectionExtensions
             sp.GetService<ILoggerFactory>(),
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton<IIdempotencyAdministrator, IdempotencyAdministrator>();
+        services.TryAddSingleton(static sp => new IdempotentMethodRunner(sp.GetRequiredService<IIdempotencyExecutor>(), sp.GetRequiredService<IOptions<IdempotencyOptions>>().Value));
         return new IdempotencyBuilder(services);
     }
 

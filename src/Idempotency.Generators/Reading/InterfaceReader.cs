@@ -1,0 +1,169 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Idempotency.Generators.Model;
+using Microsoft.CodeAnalysis;
+
+namespace Idempotency.Generators.Reading;
+
+/// <summary>Reads an interface with <c>[Idempotent]</c> methods into the model of its decorator.</summary>
+internal static class InterfaceReader
+{
+    /// <summary>
+    /// Reads <paramref name="type"/>: the model of its decorator (or <see langword="null"/> when it has errors) and the
+    /// diagnostics of the interface and of the methods it declares. Methods of base interfaces are decorated too, but
+    /// their diagnostics belong to their own interface's decorator.
+    /// </summary>
+    public static (DecoratorModel? Model, List<DiagnosticInfo> Diagnostics) Read(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        if (Unsupported(type) is { } why)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnsupportedInterface, Attributes.Location(type), Names.ForMessage(type), why));
+            return (null, diagnostics);
+        }
+
+        var members = new List<MemberModel>();
+        var operations = new Dictionary<string, IMethodSymbol>(StringComparer.Ordinal);
+        var errors = false;
+        foreach (var declaring in new[] { type }.Concat(type.AllInterfaces))
+        {
+            var inherited = !SymbolEqualityComparer.Default.Equals(declaring, type);
+            foreach (var member in declaring.GetMembers())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (member.IsStatic)
+                {
+                    continue;
+                }
+
+                var own = new List<DiagnosticInfo>();
+                var model = Member(member, declaring, inherited, members.Count, compilation, own.Add);
+                if (!inherited)
+                {
+                    diagnostics.AddRange(own);
+                    errors |= own.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error);
+                }
+
+                if (model is null)
+                {
+                    continue;
+                }
+
+                if (model.Idempotent is { } idempotent && member is IMethodSymbol method)
+                {
+                    if (operations.TryGetValue(idempotent.Operation, out var other))
+                    {
+                        if (!inherited)
+                        {
+                            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.SharedOperation, Attributes.Location(method), Names.ForMessage(method), idempotent.Operation, Names.ForMessage(other)));
+                        }
+                    }
+                    else
+                    {
+                        operations.Add(idempotent.Operation, method);
+                    }
+                }
+
+                members.Add(model);
+            }
+        }
+
+        if (errors)
+        {
+            return (null, diagnostics);
+        }
+
+        var ns = type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString();
+        return (new DecoratorModel(ns, Names.Of(type), DecoratorName(type), members.ToEquatableArray()), diagnostics);
+    }
+
+    /// <summary>The decorator's name: <c>PaymentsIdempotencyDecorator</c> for <c>IPayments</c>, containing types joined for a nested interface.</summary>
+    public static string DecoratorName(INamedTypeSymbol type)
+    {
+        var name = type.Name.Length > 1 && type.Name[0] == 'I' && char.IsUpper(type.Name[1]) ? type.Name.Substring(1) : type.Name;
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            name = outer.Name + "_" + name;
+        }
+
+        return name + "IdempotencyDecorator";
+    }
+
+    private static string? Unsupported(INamedTypeSymbol type)
+    {
+        if (type.IsGenericType)
+        {
+            return "it is generic (give each type argument an interface of its own)";
+        }
+
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            if (current.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
+            {
+                return "it is not visible to a class of its assembly (make it internal or public)";
+            }
+
+            if (current.ContainingType is { IsGenericType: true })
+            {
+                return "it is nested in a generic type";
+            }
+        }
+
+        if (new[] { type }.Concat(type.AllInterfaces).SelectMany(i => i.GetMembers()).Any(m => m.IsStatic && m.IsAbstract))
+        {
+            return "it has static abstract members";
+        }
+
+        return null;
+    }
+
+    private static MemberModel? Member(ISymbol member, INamedTypeSymbol declaring, bool inherited, int index, Compilation compilation, Action<DiagnosticInfo> report)
+    {
+        var interfaceType = Names.Of(declaring);
+        switch (member)
+        {
+            case IMethodSymbol { MethodKind: MethodKind.Ordinary } method:
+                var attribute = Attributes.Find(method, KnownNames.IdempotentAttribute);
+                IdempotentMethodModel? idempotent = null;
+                if (attribute is not null)
+                {
+                    idempotent = MethodReader.Read(method, attribute, index, compilation, report);
+                }
+
+                return new MemberModel(
+                    MemberKind.Method,
+                    interfaceType,
+                    inherited,
+                    Names.Identifier(method.Name),
+                    method.ReturnsVoid ? "void" : Names.Of(method.ReturnType),
+                    method.ReturnsByRefReadonly ? "ref readonly " : method.ReturnsByRef ? "ref " : string.Empty,
+                    method.TypeParameters.Select(t => new TypeParameterModel(Names.Identifier(t.Name), !t.HasReferenceTypeConstraint && !t.HasValueTypeConstraint && !t.HasUnmanagedTypeConstraint)).ToEquatableArray(),
+                    Parameters(method.Parameters),
+                    HasGetter: false,
+                    HasSetter: false,
+                    idempotent);
+            case IPropertySymbol property:
+                return new MemberModel(
+                    property.IsIndexer ? MemberKind.Indexer : MemberKind.Property,
+                    interfaceType,
+                    inherited,
+                    Names.Identifier(property.Name),
+                    Names.Of(property.Type),
+                    property.ReturnsByRefReadonly ? "ref readonly " : property.ReturnsByRef ? "ref " : string.Empty,
+                    EquatableArray<TypeParameterModel>.Empty,
+                    Parameters(property.Parameters),
+                    property.GetMethod is not null,
+                    property.SetMethod is not null,
+                    Idempotent: null);
+            case IEventSymbol @event:
+                return new MemberModel(MemberKind.Event, interfaceType, inherited, Names.Identifier(@event.Name), Names.Of(@event.Type), string.Empty, EquatableArray<TypeParameterModel>.Empty, EquatableArray<ParameterModel>.Empty, HasGetter: false, HasSetter: false, Idempotent: null);
+            default:
+                return null;
+        }
+    }
+
+    private static EquatableArray<ParameterModel> Parameters(IEnumerable<IParameterSymbol> parameters) =>
+        parameters.Select(p => new ParameterModel(Names.Identifier(p.Name), p.Name, Names.Of(p.Type), MethodReader.RefKindText(p.RefKind).Trim(), p.IsParams)).ToEquatableArray();
+}
