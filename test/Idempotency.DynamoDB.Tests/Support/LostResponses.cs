@@ -26,16 +26,7 @@ internal sealed class LostResponses : DelegatingHandler
     public int Sent(string operation) => _sent.GetValueOrDefault(operation);
 
     /// <summary>A client whose requests go through this handler, retrying once like the fixture's.</summary>
-    public AmazonDynamoDBClient CreateClient(string serviceUrl) => new(
-        new BasicAWSCredentials("test", "test"),
-        new AmazonDynamoDBConfig
-        {
-            ServiceURL = serviceUrl,
-            AuthenticationRegion = "us-east-1",
-            MaxErrorRetry = 1,
-            Timeout = TimeSpan.FromSeconds(60),
-            HttpClientFactory = new Factory(this),
-        });
+    public AmazonDynamoDBClient CreateClient(string serviceUrl) => DynaliteFixture.CreateClient(serviceUrl, new Factory(this));
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

@@ -164,23 +164,9 @@ public sealed class LocalCacheTests
         const int MaxEntries = 16;
         var cache = new LocalRecordCache(MaxEntries, IdempotencyDefaults.LocalCacheMaxBytes);
         var now = DateTimeOffset.UnixEpoch;
-        var observedMax = 0;
-        using var stop = new CancellationTokenSource();
-        var observer = Task.Run(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                var count = cache.Count;
-                if (count > Volatile.Read(ref observedMax))
-                {
-                    Volatile.Write(ref observedMax, count);
-                }
-            }
-        });
 
-        Parallel.For(0, 50_000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => cache.Set(Completed($"key-{i}", now)));
-        await stop.CancelAsync();
-        await observer;
+        var observedMax = await PeakWhileAsync(() => cache.Count, () =>
+            Parallel.For(0, 50_000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => cache.Set(Completed($"key-{i}", now))));
 
         Assert.True(cache.Count <= MaxEntries, $"The cache holds {cache.Count} entries, more than {MaxEntries}.");
         Assert.True(observedMax <= MaxEntries, $"The cache held {observedMax} entries at one point, more than {MaxEntries}.");
@@ -242,27 +228,12 @@ public sealed class LocalCacheTests
         const long MaxBytes = 256 * 1024;
         var cache = new LocalRecordCache(1000, MaxBytes);
         var now = DateTimeOffset.UnixEpoch;
-        long observedMax = 0;
-        using var stop = new CancellationTokenSource();
-        var observer = Task.Run(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                var bytes = cache.Bytes;
-                if (bytes > Interlocked.Read(ref observedMax))
-                {
-                    Interlocked.Exchange(ref observedMax, bytes);
-                }
-            }
-        });
 
-        Parallel.For(0, 20_000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        var observedMax = await PeakWhileAsync(() => cache.Bytes, () => Parallel.For(0, 20_000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
         {
             cache.Set(Completed($"key-{i % 500}", now, payloadBytes: 1000 + (i % 7 * 1000)));
             cache.TryGet($"key-{(i * 7) % 500}", now);
-        });
-        await stop.CancelAsync();
-        await observer;
+        }));
 
         Assert.True(observedMax <= MaxBytes, $"The cache held {observedMax} bytes at one point, more than {MaxBytes}.");
         Assert.Equal(cache.Bytes, Enumerable.Range(0, 500).Select(i => cache.TryGet($"key-{i}", now)).OfType<IdempotencyRecord>().Sum(LocalRecordCache.SizeOf));
@@ -287,6 +258,25 @@ public sealed class LocalCacheTests
         Assert.Equal(1, harness.Calls.Count(IdempotencyStoreOperation.Claim));
         Assert.True((await harness.RunAsync(small, () => "again")).IsReplayed);
         Assert.Equal(1, harness.Calls.TotalCount);
+    }
+
+    // The largest value sample() returned, read in a loop on another thread, while work ran.
+    private static async Task<long> PeakWhileAsync(Func<long> sample, Action work)
+    {
+        long peak = 0;
+        using var stop = new CancellationTokenSource();
+        var observer = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, sample());
+            }
+        });
+
+        work();
+        await stop.CancelAsync();
+        await observer;
+        return peak;
     }
 
     private static IdempotencyRecord Completed(string key, DateTimeOffset now, IdempotencyRecordStatus status = IdempotencyRecordStatus.Completed, int payloadBytes = 0) => new()
