@@ -13,7 +13,8 @@ namespace Idempotency.JmesPath;
 /// </para>
 /// <para>
 /// The key: a selected string is used as is; an array (a multi-select such as <c>[body.userId, body.orderId]</c>) becomes
-/// <see cref="IdempotencyKeys.Composite"/> of its items; a number, boolean or object becomes its canonical JSON text.
+/// <see cref="IdempotencyKeys.Composite"/> of its items; a number, boolean or object becomes its canonical JSON text
+/// (numbers exactly as sent, normalized digit for digit, never rounded through <see cref="double"/>).
 /// Such a derived key longer than <see cref="MaxDerivedKeyLength"/> characters, or not printable ASCII, is replaced by
 /// <see cref="HashedKeyPrefix"/> followed by its <see cref="ContentHash"/>. <c>null</c>, <c>""</c>, <c>[]</c>, <c>{}</c>
 /// and arrays or objects of only such values select no key.
