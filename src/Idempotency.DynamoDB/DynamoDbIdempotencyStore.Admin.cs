@@ -1,3 +1,4 @@
+using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using static Idempotency.DynamoDB.DynamoDbAttributes;
@@ -52,7 +53,9 @@ public sealed partial class DynamoDbIdempotencyStore
     /// <remarks>
     /// A full-table <c>Scan</c> (strongly consistent, only the status and expiry projected): it reads every item, so it
     /// costs read capacity in proportion to the table's size. Meant for an operator's occasional look, not for a health
-    /// check or a dashboard that polls. Items with a status this version does not know are not counted.
+    /// check or a dashboard that polls. Only items this store can read are counted: an item of another format revision,
+    /// or without a known status or an owner token (what <see cref="GetAsync"/> reports as
+    /// <see cref="IdempotencyRecordCorruptException"/>), is left out rather than counted under some status.
     /// </remarks>
     public ValueTask<IReadOnlyDictionary<IdempotencyRecordStatus, long>> CountByStatusAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         RunAsync<IReadOnlyDictionary<IdempotencyRecordStatus, long>>(
@@ -69,9 +72,9 @@ public sealed partial class DynamoDbIdempotencyStore
                 {
                     TableName = TableName,
                     ConsistentRead = true,
-                    ProjectionExpression = "#st",
+                    ProjectionExpression = "#rev, #st, #own",
                     FilterExpression = "#exp > :now",
-                    ExpressionAttributeNames = Names(Status, Expires),
+                    ExpressionAttributeNames = Names(Revision, Status, Owner, Expires),
                     ExpressionAttributeValues = new Dictionary<string, AttributeValue>(StringComparer.Ordinal) { [":now"] = DynamoDbRecordFormat.Milliseconds(now) },
                 };
                 do
@@ -79,10 +82,9 @@ public sealed partial class DynamoDbIdempotencyStore
                     var page = await _client.ScanAsync(scan, ct).ConfigureAwait(false);
                     foreach (var item in page.Items ?? [])
                     {
-                        if (item.TryGetValue(Status, out var value) && int.TryParse(value.N, out var status) &&
-                            counts.TryGetValue((IdempotencyRecordStatus)status, out var count))
+                        if (Readable(item) is { } status)
                         {
-                            counts[(IdempotencyRecordStatus)status] = count + 1;
+                            counts[status]++;
                         }
                     }
 
@@ -93,4 +95,15 @@ public sealed partial class DynamoDbIdempotencyStore
                 return counts;
             },
             cancellationToken);
+
+    // The status of an item that holds what the store's own reads check first (revision, status, owner), else null.
+    private static IdempotencyRecordStatus? Readable(Dictionary<string, AttributeValue> item) =>
+        Number(item, Revision) == DynamoDbRecordFormat.Revision &&
+        item.TryGetValue(Owner, out var owner) && owner.S is not null &&
+        Number(item, Status) is >= (long)IdempotencyRecordStatus.InProgress and <= (long)IdempotencyRecordStatus.Failed and var status
+            ? (IdempotencyRecordStatus)status
+            : null;
+
+    private static long? Number(Dictionary<string, AttributeValue> item, string name) =>
+        item.TryGetValue(name, out var value) && long.TryParse(value.N, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) ? number : null;
 }

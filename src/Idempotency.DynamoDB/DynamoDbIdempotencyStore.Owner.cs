@@ -138,15 +138,13 @@ public sealed partial class DynamoDbIdempotencyStore
                         await _client.UpdateItemAsync(update, ct).ConfigureAwait(false);
                         return true;
                     }
-                    catch (ConditionalCheckFailedException refused) when (refused.Item is { Count: > 0 } old)
+                    catch (ConditionalCheckFailedException refused)
                     {
-                        // Already finished by this very owner: the SDK repeated the write after its first answer was lost.
-                        var record = DynamoDbRecordFormat.Decode(key, old);
-                        return record.Status == status && string.Equals(record.OwnerToken, ownerToken, StringComparison.Ordinal);
-                    }
-                    catch (ConditionalCheckFailedException)
-                    {
-                        return false;
+                        // Refused: another owner took the key over — or this very owner already finished it, and the
+                        // SDK repeated the write after the first answer was lost. The old item tells which; a server
+                        // that does not return it (dynalite, older local emulators) is asked with a consistent read.
+                        var item = refused.Item is { Count: > 0 } old ? old : await GetItemAsync(key, ct).ConfigureAwait(false);
+                        return item is not null && IsThisWrite(key, item, ownerToken, status, payload, retryable, now, expires);
                     }
                 },
                 cancellationToken).ConfigureAwait(false);
@@ -154,6 +152,27 @@ public sealed partial class DynamoDbIdempotencyStore
         catch (IdempotencyStoreUnavailableException ex) when (ex.InnerException is { } inner && DynamoDbStoreErrors.IsItemTooLarge(inner))
         {
             throw new IdempotencyStorePayloadTooLargeException(key, size, MaxItemSize, inner);
+        }
+    }
+
+    // Whether the item is exactly what this write sets: the SDK's repeat of a write that landed. A later, deliberate
+    // finish by the same owner (another time, another payload) is not, and is refused like any finish of a finished
+    // record. An item this store cannot read is not either: nothing of ours landed there.
+    private static bool IsThisWrite(string key, Dictionary<string, AttributeValue> item, string ownerToken, IdempotencyRecordStatus status, ReadOnlyMemory<byte> payload, bool retryable, DateTimeOffset now, DateTimeOffset expires)
+    {
+        try
+        {
+            var record = DynamoDbRecordFormat.Decode(key, item);
+            return record.Status == status
+                && string.Equals(record.OwnerToken, ownerToken, StringComparison.Ordinal)
+                && record.LeaseExpiresAt.ToUnixTimeMilliseconds() == now.ToUnixTimeMilliseconds()
+                && record.ExpiresAt.ToUnixTimeMilliseconds() == expires.ToUnixTimeMilliseconds()
+                && record.Retryable == retryable
+                && record.Payload.Span.SequenceEqual(payload.Span);
+        }
+        catch (IdempotencyRecordCorruptException)
+        {
+            return false;
         }
     }
 

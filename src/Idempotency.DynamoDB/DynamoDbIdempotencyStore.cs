@@ -6,8 +6,8 @@ namespace Idempotency.DynamoDB;
 
 /// <summary>
 /// A DynamoDB store: one table, one item per record, every operation one request (a renewal that moves the record's
-/// expiry takes two; a claim that meets a server which does not return the old item reads it back with a consistent
-/// read). Expiry is decided by the caller's clock in every condition; DynamoDB's TTL only deletes dead items later.
+/// expiry takes two; a refused claim or completion that meets a server which does not return the old item reads it
+/// back with a consistent read). Expiry is decided by the caller's clock in every condition; DynamoDB's TTL only deletes dead items later.
 /// </summary>
 /// <remarks>
 /// The table must exist: create it as the docs show, call <see cref="CreateTableAsync"/>, or set

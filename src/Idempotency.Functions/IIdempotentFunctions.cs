@@ -29,7 +29,7 @@ public interface IIdempotentFunctions
     /// <param name="policyName">The pre-configured policy.</param>
     /// <param name="data">The argument the key (and fingerprint) come from.</param>
     /// <param name="work">The work, given the cancellation token.</param>
-    /// <param name="remainingTime">The invocation's remaining time, or <see langword="null"/> outside a function.</param>
+    /// <param name="remainingTime">The invocation's remaining time, or <see langword="null"/> outside a function. Read once, first: an exception it throws propagates unchanged, before anything is claimed.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="remainingTime"/> returned zero or less: nothing ran.</exception>
     /// <param name="cancellationToken">Cancels the call and is passed to the work.</param>
     /// <returns>The result and whether it was replayed.</returns>
@@ -45,7 +45,7 @@ public interface IIdempotentFunctions
     /// <typeparam name="TData">The type of what the key is selected from; a string is a value (select it with <c>@</c>), not JSON text.</typeparam>
     /// <param name="policyName">The pre-configured policy.</param>
     /// <param name="data">What the key (and fingerprint) come from.</param>
-    /// <param name="remainingTime">The invocation's remaining time, or <see langword="null"/>.</param>
+    /// <param name="remainingTime">The invocation's remaining time, or <see langword="null"/>. Read once, first: an exception it throws propagates unchanged, before anything is claimed.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="remainingTime"/> returned zero or less: nothing ran.</exception>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The claim.</returns>
@@ -59,7 +59,7 @@ public interface IIdempotentFunctions
     /// <typeparam name="TData">The type of what the key is selected from; a string is a value (select it with <c>@</c>), not JSON text.</typeparam>
     /// <param name="policyName">The pre-configured policy.</param>
     /// <param name="data">What the key (and fingerprint) come from.</param>
-    /// <param name="remainingTime">The invocation's remaining time, or <see langword="null"/>.</param>
+    /// <param name="remainingTime">The invocation's remaining time, or <see langword="null"/>. Read once, first: an exception it throws propagates unchanged, before anything is claimed.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="remainingTime"/> returned zero or less: nothing ran.</exception>
     /// <returns>The request.</returns>
     IdempotencyRequest CreateRequest<TData>(string policyName, TData data, Func<TimeSpan>? remainingTime);

@@ -29,7 +29,7 @@ public sealed class IdempotentHandler<TEvent, TResult>
 
     /// <summary>Handles one invocation: runs the handler for a new key, or returns the stored result of an earlier run.</summary>
     /// <param name="event">The event.</param>
-    /// <param name="remainingTime">The invocation's remaining time (a function context's <c>RemainingTime</c>), or <see langword="null"/>.</param>
+    /// <param name="remainingTime">The invocation's remaining time (a function context's <c>RemainingTime</c>), or <see langword="null"/>. Read once, first: an exception it throws propagates unchanged, before anything is claimed.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="remainingTime"/> returned zero or less: nothing ran.</exception>
     /// <param name="cancellationToken">Cancels the call and is passed to the handler.</param>
     /// <returns>The handler's result, executed or replayed.</returns>
@@ -39,7 +39,7 @@ public sealed class IdempotentHandler<TEvent, TResult>
 
     /// <summary>Handles one invocation and says how it was answered (executed or replayed, lease lost, result not stored).</summary>
     /// <param name="event">The event.</param>
-    /// <param name="remainingTime">The invocation's remaining time, or <see langword="null"/>.</param>
+    /// <param name="remainingTime">The invocation's remaining time, or <see langword="null"/>. Read once, first: an exception it throws propagates unchanged, before anything is claimed.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="remainingTime"/> returned zero or less: nothing ran.</exception>
     /// <param name="cancellationToken">Cancels the call and is passed to the handler.</param>
     /// <returns>The result and its outcome.</returns>

@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Text;
-using System.Text.Json;
 using Newtonsoft.Json.Linq;
 
 namespace Idempotency.JmesPath;
@@ -16,7 +13,8 @@ namespace Idempotency.JmesPath;
 /// </para>
 /// <para>
 /// The key: a selected string is used as is; an array (a multi-select such as <c>[body.userId, body.orderId]</c>) becomes
-/// <see cref="IdempotencyKeys.Composite"/> of its items; a number, boolean or object becomes its canonical JSON text.
+/// <see cref="IdempotencyKeys.Composite"/> of its items; a number, boolean or object becomes its canonical JSON text
+/// (numbers exactly as sent, normalized digit for digit, never rounded through <see cref="double"/>).
 /// Such a derived key longer than <see cref="MaxDerivedKeyLength"/> characters, or not printable ASCII, is replaced by
 /// <see cref="HashedKeyPrefix"/> followed by its <see cref="ContentHash"/>. <c>null</c>, <c>""</c>, <c>[]</c>, <c>{}</c>
 /// and arrays or objects of only such values select no key.
@@ -63,30 +61,19 @@ public sealed class JmesPathKeySelector
     /// The payload is not valid JSON, a string passed to <c>from_json</c> or <c>from_base64</c> is not what it should
     /// be, or an expression cannot be evaluated on this payload (for example a function given the wrong type).
     /// </exception>
-    public JmesPathSelection Select(ReadOnlySpan<byte> utf8Json)
-    {
-        var document = Read(utf8Json);
-        var key = Derive(Evaluate(_key, document, "key"), "key", SelectedValue.ToKey);
-        var fingerprint = _fingerprint is null ? null : Derive(Evaluate(_fingerprint, document, "fingerprint"), "fingerprint", SelectedValue.ToFingerprint);
-        return new JmesPathSelection(key, fingerprint);
-    }
+    public JmesPathSelection Select(ReadOnlySpan<byte> utf8Json) => SelectFrom(Read(utf8Json));
 
     /// <summary>Selects the key and fingerprint from a JSON payload.</summary>
     /// <param name="json">The payload; an empty payload reads as JSON <c>null</c> and so selects no key.</param>
     /// <returns>The key (or none) and the fingerprint.</returns>
-    /// <exception cref="IdempotencyKeyInvalidException">See <see cref="Select(ReadOnlySpan{byte})"/>.</exception>
+    /// <exception cref="IdempotencyKeyInvalidException">
+    /// See <see cref="Select(ReadOnlySpan{byte})"/>; also a payload holding a lone surrogate, which is not Unicode text
+    /// (refused rather than replaced, so that distinct strings never become one key).
+    /// </exception>
     public JmesPathSelection Select(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(json.Length));
-        try
-        {
-            return Select(buffer.AsSpan(0, Encoding.UTF8.GetBytes(json, buffer)));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        return SelectFrom(Read(json));
     }
 
     /// <summary>
@@ -135,6 +122,25 @@ public sealed class JmesPathKeySelector
         }
     }
 
+    private static JToken Read(string json)
+    {
+        try
+        {
+            return JsonPayload.Parse(json);
+        }
+        catch (InvalidPayloadException ex)
+        {
+            throw new IdempotencyKeyInvalidException($"the payload {ex.Problem}.");
+        }
+    }
+
+    private JmesPathSelection SelectFrom(JToken document)
+    {
+        var key = Derive(Evaluate(_key, document, "key"), "key", SelectedValue.ToKey);
+        var fingerprint = _fingerprint is null ? null : Derive(Evaluate(_fingerprint, document, "fingerprint"), "fingerprint", SelectedValue.ToFingerprint);
+        return new JmesPathSelection(key, fingerprint);
+    }
+
     private static JToken Evaluate(CompiledExpression expression, JToken document, string role)
     {
         try
@@ -159,10 +165,9 @@ public sealed class JmesPathKeySelector
         {
             return derive(value);
         }
-        catch (JsonException)
+        catch (UnrepresentableSelectionException ex)
         {
-            // Only arithmetic in an expression can produce NaN or infinity, which JSON cannot represent.
-            throw new IdempotencyKeyInvalidException($"the {role} expression selected a number JSON cannot represent (NaN or infinity).");
+            throw new IdempotencyKeyInvalidException($"the {role} expression selected {ex.Problem}.");
         }
     }
 }

@@ -67,6 +67,35 @@ public sealed class CorruptItemTests(DynaliteFixture dynalite)
         Assert.False(after.ContainsKey("payload"));
     }
 
+    [Fact]
+    public async Task CountByStatusAsync_UnreadableItems_AreNotCounted()
+    {
+        var store = await dynalite.CreateStoreOnNewTableAsync();
+        var completed = Valid(Key("count"));
+        completed["status"] = N(1);
+        var otherRevision = Valid(Key("count"));
+        otherRevision["status"] = N(1);
+        otherRevision["rev"] = N(2);
+        var revisionAsText = Valid(Key("count"));
+        revisionAsText["rev"] = S("1");
+        var ownerMissing = Valid(Key("count"));
+        ownerMissing.Remove("owner");
+        var ownerAsNumber = Valid(Key("count"));
+        ownerAsNumber["owner"] = N(5);
+        var unknownStatus = Valid(Key("count"));
+        unknownStatus["status"] = N(7);
+        foreach (var item in new[] { Valid(Key("count")), completed, otherRevision, revisionAsText, ownerMissing, ownerAsNumber, unknownStatus })
+        {
+            await WriteAsync(dynalite, store.TableName, item);
+        }
+
+        var counts = await store.CountByStatusAsync(Now, default);
+
+        Assert.Equal(1, counts[IdempotencyRecordStatus.InProgress]);
+        Assert.Equal(1, counts[IdempotencyRecordStatus.Completed]);
+        Assert.Equal(0, counts[IdempotencyRecordStatus.Failed]);
+    }
+
     // A live in-progress item exactly as the store writes it.
     private static Dictionary<string, AttributeValue> Valid(string key) => new()
     {

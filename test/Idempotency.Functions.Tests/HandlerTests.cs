@@ -156,6 +156,24 @@ public sealed class HandlerTests
     }
 
     [Fact]
+    public async Task InvokeAsync_ResultAboveTwoMebibytes_IsNotKeptInTheLocalCache()
+    {
+        // The default byte budget (32 MiB) caches nothing above a sixteenth of it: such a replay goes to the store.
+        var harness = Harness();
+        var large = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3 * 1024 * 1024));
+        var handler = harness.Functions.CreateHandler<string, string>("quest-creation", (evt, ct) => Task.FromResult(large));
+        var evt = Events.ApiGateway("""{"questId":"q-1"}""");
+
+        await handler.InvokeAsync(evt, null, CancellationToken.None);
+        var callsAfterFirst = harness.Store.Calls;
+        var replay = await handler.ExecuteAsync(evt, null, CancellationToken.None);
+
+        Assert.True(replay.IsReplayed);
+        Assert.Equal(large, replay.Value);
+        Assert.Equal(callsAfterFirst + 1, harness.Store.Calls);
+    }
+
+    [Fact]
     public void CreateHandler_UnknownPolicyOrBadOperation_FailsWhenWired()
     {
         var harness = Harness();

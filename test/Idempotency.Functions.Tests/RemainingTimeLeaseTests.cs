@@ -117,6 +117,50 @@ public sealed class RemainingTimeLeaseTests
         Assert.Equal(TimeSpan.FromMilliseconds(1), harness.Store.Claims.Single().Lease);
     }
 
+    [Fact]
+    public async Task InvokeAsync_RemainingTimeCallbackThrows_ItsExceptionPropagatesBeforeAnythingIsClaimed()
+    {
+        var harness = Harness();
+        var runs = 0;
+        var handler = harness.Functions.CreateHandler<Reward, int>("reward-processing", (evt, ct) => Task.FromResult(++runs));
+        var disposed = new ObjectDisposedException("context");
+
+        var thrown = await Assert.ThrowsAsync<ObjectDisposedException>(async () =>
+            await handler.ExecuteAsync(new Reward("r-1", 50), () => throw disposed, CancellationToken.None));
+        var manual = await Assert.ThrowsAsync<ObjectDisposedException>(async () =>
+            await harness.Functions.BeginAsync("reward-processing", new Reward("r-1", 50), () => throw disposed, CancellationToken.None));
+
+        Assert.Same(disposed, thrown);
+        Assert.Same(disposed, manual);
+        Assert.Equal(0, runs);
+        Assert.Empty(harness.Store.Claims);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_DuplicateWithLessTimeLeftThanTheWait_AnswersInProgressAtItsDeadline()
+    {
+        // The real clock: the engine's wait polls with Task.Delay on it.
+        var harness = new FunctionHarness(
+            o => o.AddPolicy("reward-processing", p =>
+            {
+                p.KeyExpression = "rewardId";
+                p.ConfigurePolicy = e => e.InProgressWait = TimeSpan.FromSeconds(10);
+            }),
+            TimeProvider.System);
+        var hung = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = harness.Functions.CreateHandler<Reward, int>("reward-processing", (evt, ct) => hung.Task);
+        var first = handler.InvokeAsync(new Reward("r-1", 50), null, CancellationToken.None);
+
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        await Assert.ThrowsAsync<IdempotencyRequestInProgressException>(() => handler.InvokeAsync(new Reward("r-1", 50), () => TimeSpan.FromMilliseconds(500), CancellationToken.None));
+        var waited = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+
+        // It waited for its own 0.5 s, not for the policy's 10 s (generous bound for a loaded machine).
+        Assert.InRange(waited, TimeSpan.FromMilliseconds(450), TimeSpan.FromSeconds(5));
+        hung.SetResult(1);
+        Assert.Equal(1, await first);
+    }
+
     private static async Task WaitForAsync(Func<bool> condition)
     {
         for (var i = 0; i < 500 && !condition(); i++)

@@ -57,7 +57,6 @@ public sealed class JmesPathKeySelectorErrorTests
     [InlineData("{\n\"id\": secret}", "the payload is not valid JSON (line 2, byte 7).")]
     [InlineData("""{"id":"secret""", "the payload is not valid JSON (line 1, byte 14).")]
     [InlineData("   ", "the payload is not valid JSON (line 1, byte 4).")]
-    [InlineData("""{"id":1e400}""", "the payload holds a number out of range (at byte 7).")]
     public void Select_InvalidPayload_ThrowsKeyInvalidWithReason(string payload, string reason)
     {
         var ex = Assert.Throws<IdempotencyKeyInvalidException>(() => new JmesPathKeySelector("id").Select(payload));

@@ -76,7 +76,7 @@ internal sealed class FunctionRunner : IIdempotentFunctions
         string? key = null, fingerprint = null, problem = null;
         try
         {
-            (key, fingerprint) = policy.Selector.Select(_json.ToUtf8(data, stringIsJson).Span);
+            (key, fingerprint) = _json.Select(policy.Selector, data, stringIsJson);
         }
         catch (IdempotencyKeyInvalidException ex)
         {

@@ -1,4 +1,3 @@
-using System.Text;
 using DevLab.JmesPath.Functions;
 using Newtonsoft.Json.Linq;
 
@@ -28,7 +27,7 @@ internal sealed class FromJsonFunction : JmesPathFunction
 
         try
         {
-            return JsonPayload.Parse(Encoding.UTF8.GetBytes((string)token!));
+            return JsonPayload.Parse((string)token!);
         }
         catch (InvalidPayloadException ex)
         {

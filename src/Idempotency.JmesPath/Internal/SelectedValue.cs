@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Text;
-using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
 namespace Idempotency.JmesPath;
@@ -7,12 +7,18 @@ namespace Idempotency.JmesPath;
 /// <summary>Turns what an expression selected into a key or a fingerprint.</summary>
 internal static class SelectedValue
 {
+    // The core's canonical-number range (ContentHash.ComputeCanonicalJson): 1e999999 is accepted, 1e1000000 refused.
+    private const int MaxExponent = 999_999;
+
+    private delegate T CanonicalFunc<T>(ReadOnlySpan<byte> json);
+
     /// <summary>
     /// The key for a selected value: a string as is; an array as the composite of its items; a number, boolean or object
     /// as its canonical JSON text — replaced by <c>sha256:</c> and its content hash when that text is longer than
     /// <see cref="JmesPathKeySelector.MaxDerivedKeyLength"/> or not printable ASCII.
     /// </summary>
     /// <returns>The key, or <see langword="null"/> when the value counts as missing (see <see cref="IsMissing"/>).</returns>
+    /// <exception cref="UnrepresentableSelectionException">The value has no canonical JSON.</exception>
     public static string? ToKey(JToken value)
     {
         if (IsMissing(value))
@@ -32,7 +38,8 @@ internal static class SelectedValue
     }
 
     /// <summary>The canonical-JSON hash of a selected value (a missing value hashes as <c>null</c>).</summary>
-    public static string ToFingerprint(JToken value) => ContentHash.ComputeCanonicalJson(Utf8Json(value));
+    /// <exception cref="UnrepresentableSelectionException">The value has no canonical JSON.</exception>
+    public static string ToFingerprint(JToken value) => Canonical(value, static json => ContentHash.ComputeCanonicalJson(json));
 
     /// <summary>
     /// Whether a value names nothing: <c>null</c>, <c>""</c>, <c>[]</c>, <c>{}</c>, or an array or object whose every
@@ -67,9 +74,22 @@ internal static class SelectedValue
         return IdempotencyKeys.Composite(parts);
     }
 
-    private static string CanonicalText(JToken value) => Encoding.UTF8.GetString(ContentHash.CanonicalizeJson(Utf8Json(value)));
+    private static string CanonicalText(JToken value) => Canonical(value, static json => Encoding.UTF8.GetString(ContentHash.CanonicalizeJson(json)));
 
-    private static byte[] Utf8Json(JToken value) => Encoding.UTF8.GetBytes(value.ToString(Formatting.None));
+    private static T Canonical<T>(JToken value, CanonicalFunc<T> canonical)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var json = SelectedJson.Write(value, buffer);
+        try
+        {
+            return canonical(json);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // What SelectedJson writes is valid JSON within the depth limit; the core refuses only a number beyond its range.
+            throw new UnrepresentableSelectionException($"a number out of the supported range (a decimal exponent beyond ±{MaxExponent})");
+        }
+    }
 
     private static bool IsPrintableAscii(string text)
     {

@@ -37,6 +37,16 @@ internal sealed class ExecutionPlan
     public TimeSpan ClaimTtl => Ttl > Policy.Lease ? Ttl : Policy.Lease;
 
     /// <summary>
+    /// Until when a caller that finds the key in progress keeps polling: <see cref="IdempotencyPolicy.InProgressWait"/>
+    /// from <paramref name="now"/>, cut short at the lease deadline, since a caller stopped then gains nothing by waiting.
+    /// </summary>
+    public DateTimeOffset WaitUntil(DateTimeOffset now)
+    {
+        var end = now + Policy.InProgressWait;
+        return LeaseDeadline is { } deadline && deadline < end ? deadline : end;
+    }
+
+    /// <summary>
     /// The lease a claim or renewal at <paramref name="now"/> asks for: the policy's, cut short at the lease deadline. At
     /// least a millisecond, since stores take a positive lease; a caller past its deadline is about to be stopped anyway.
     /// </summary>

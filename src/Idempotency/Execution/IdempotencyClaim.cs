@@ -70,13 +70,22 @@ public sealed class IdempotencyClaim : IAsyncDisposable
     /// <summary>Reads the replayed value.</summary>
     /// <typeparam name="T">The result type the operation returned.</typeparam>
     /// <returns>The value (<see langword="default"/> for a void result).</returns>
-    /// <exception cref="InvalidOperationException">The claim is not a replay, or the replayed result is raw bytes.</exception>
-    /// <exception cref="IdempotencyRecordCorruptException">The stored value cannot be deserialized as <typeparamref name="T"/>.</exception>
+    /// <exception cref="InvalidOperationException">The claim is not a replay.</exception>
+    /// <exception cref="IdempotencyRecordCorruptException">
+    /// The stored value cannot be deserialized as <typeparamref name="T"/>, or the record holds raw bytes (what
+    /// <see cref="CompleteRawAsync"/> stores, such as a captured HTTP response) rather than a value: another
+    /// integration wrote it under the same key, or it is damaged. Either way it cannot be read here.
+    /// </exception>
     public T GetReplayedValue<T>()
     {
-        if (Status != IdempotencyClaimStatus.Replayed || _replayedKind is not (PayloadKind.Value or PayloadKind.Void))
+        if (Status != IdempotencyClaimStatus.Replayed)
         {
             throw new InvalidOperationException($"The claim holds no replayed value (status {Status}).");
+        }
+
+        if (_replayedKind is not (PayloadKind.Value or PayloadKind.Void))
+        {
+            throw new IdempotencyRecordCorruptException(_plan.StoreKey!, "the record holds raw bytes (such as a captured HTTP response, stored by another integration under the same key), not a value.");
         }
 
         return _replayedKind == PayloadKind.Void ? default! : _context!.Deserialize<T>(_plan.StoreKey!, _replayedBody.Span);

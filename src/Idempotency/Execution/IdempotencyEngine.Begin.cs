@@ -45,7 +45,7 @@ internal sealed partial class IdempotencyEngine
     {
         var storeKey = plan.StoreKey!;
         var ownerToken = OwnerTokens.Next();
-        var deadline = _context.Clock.GetUtcNow() + plan.Policy.InProgressWait;
+        var deadline = plan.WaitUntil(_context.Clock.GetUtcNow());
         var pollDelay = FirstPollDelay;
         try
         {

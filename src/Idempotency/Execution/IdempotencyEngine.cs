@@ -44,7 +44,7 @@ internal sealed partial class IdempotencyEngine : IIdempotencyExecutor
             clock,
             logger,
             new EngineTelemetry(metrics, logger, calls.Name),
-            options.LocalCacheMaxEntries > 0 ? new LocalRecordCache(options.LocalCacheMaxEntries) : null);
+            options.LocalCacheMaxEntries > 0 ? new LocalRecordCache(options.LocalCacheMaxEntries, options.LocalCacheMaxBytes) : null);
     }
 
     private ExecutionPlan Resolve(in IdempotencyRequest request, string? keyProblem)

@@ -36,7 +36,8 @@ public readonly record struct IdempotencyRequest(string Operation, string? Key)
     /// <summary>
     /// Gets the instant the caller will be stopped at (a function invocation's timeout), or <see langword="null"/>. The
     /// claim's lease, and every renewal of it, ends by then at the latest: a caller killed at that instant leaves a key
-    /// the next caller can take at once, instead of one held for a whole <see cref="IdempotencyPolicy.Lease"/>.
+    /// the next caller can take at once, instead of one held for a whole <see cref="IdempotencyPolicy.Lease"/>. A wait
+    /// for another caller's run (<see cref="IdempotencyPolicy.InProgressWait"/>) ends by then too.
     /// </summary>
     public DateTimeOffset? LeaseDeadline { get; init; }
 }

@@ -13,6 +13,10 @@ internal static class IdempotencyDefaults
     public const int MaxResultSizeLimit = 1024 * 1024 * 1024;
     public const int LocalCacheMaxEntries = 0;
 
+    // The local cache's byte budget: room for thousands of small results, and for a few large ones, without letting
+    // results of up to MaxResultSize each grow a long-lived process by gigabytes. See docs/concepts.md, "Local cache".
+    public const long LocalCacheMaxBytes = 32L * 1024 * 1024;
+
     // The in-memory store's bound. At the ~1.3 KB of heap a small record was measured to cost (samples/OrdersApi),
     // 100 000 records are ~130 MB; 256 MiB of estimated bytes caps stores whose records are larger (big responses).
     // See docs/concepts.md, "The in-memory store".

@@ -56,6 +56,14 @@ public sealed class IdempotencyOptions
     /// <value>The default value is 0 (off).</value>
     public int LocalCacheMaxEntries { get; set; } = IdempotencyDefaults.LocalCacheMaxEntries;
 
+    /// <summary>
+    /// Gets or sets how many bytes the records in the in-process cache may hold together (payloads, plus their keys,
+    /// owner tokens, fingerprints and a fixed overhead each), when <see cref="LocalCacheMaxEntries"/> turns it on. A
+    /// record larger than a sixteenth of this is never cached: its replays go to the store. Positive.
+    /// </summary>
+    /// <value>The default value is 32 MiB (so records above 2 MiB are not cached).</value>
+    public long LocalCacheMaxBytes { get; set; } = IdempotencyDefaults.LocalCacheMaxBytes;
+
     /// <summary>Gets the names of the policies added so far.</summary>
     public IEnumerable<string> PolicyNames => _policies.Keys;
 

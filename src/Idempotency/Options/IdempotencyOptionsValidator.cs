@@ -25,6 +25,11 @@ internal static class IdempotencyOptionsValidator
             yield return $"{nameof(options.CompressionThreshold)} and {nameof(options.LocalCacheMaxEntries)} must not be negative.";
         }
 
+        if (options.LocalCacheMaxBytes < 1)
+        {
+            yield return $"{nameof(options.LocalCacheMaxBytes)} must be positive.";
+        }
+
         if (options.MaxResultSize is < 1 or > IdempotencyDefaults.MaxResultSizeLimit)
         {
             yield return $"{nameof(options.MaxResultSize)} must be between 1 and {IdempotencyDefaults.MaxResultSizeLimit} bytes.";

@@ -24,7 +24,9 @@ public sealed class IdempotencyPolicy
 
     /// <summary>
     /// Gets or sets how long to wait, polling with backoff, for an in-flight run to finish and replay its result; zero
-    /// answers at once. At most 1 hour (checked at start-up).
+    /// answers at once. The wait ends at the request's <see cref="IdempotencyRequest.LeaseDeadline"/> when that comes
+    /// first (a function invocation about to time out answers in progress rather than be stopped while waiting). At
+    /// most 1 hour (checked at start-up).
     /// </summary>
     /// <value>The default value is <see cref="TimeSpan.Zero"/>.</value>
     public TimeSpan InProgressWait { get; set; } = TimeSpan.Zero;

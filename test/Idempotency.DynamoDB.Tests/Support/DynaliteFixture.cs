@@ -41,17 +41,25 @@ public sealed class DynaliteFixture : IAsyncLifetime
 
     /// <summary>
     /// A client for a local endpoint: fixed dummy credentials (dynalite checks only that a request is signed), and few
-    /// retries, so an outage test fails within seconds rather than after the SDK's full backoff.
+    /// retries, so an outage test fails within seconds rather than after the SDK's full backoff. A test that disturbs the
+    /// network gives the SDK its own HTTP clients (<see cref="LostResponses"/>).
     /// </summary>
-    public static AmazonDynamoDBClient CreateClient(string serviceUrl) => new(
-        new BasicAWSCredentials("test", "test"),
-        new AmazonDynamoDBConfig
+    public static AmazonDynamoDBClient CreateClient(string serviceUrl, HttpClientFactory? httpClientFactory = null)
+    {
+        var config = new AmazonDynamoDBConfig
         {
             ServiceURL = serviceUrl,
             AuthenticationRegion = "us-east-1",
             MaxErrorRetry = 1,
             Timeout = TimeSpan.FromSeconds(60),
-        });
+        };
+        if (httpClientFactory is not null)
+        {
+            config.HttpClientFactory = httpClientFactory;
+        }
+
+        return new AmazonDynamoDBClient(new BasicAWSCredentials("test", "test"), config);
+    }
 }
 
 [CollectionDefinition(Name)]

@@ -75,6 +75,25 @@ public sealed class InProgressTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_LeaseDeadlineBeforeTheWaitEnds_GivesUpAtTheDeadline()
+    {
+        using var harness = new EngineHarness(o => o.DefaultPolicy.InProgressWait = TimeSpan.FromSeconds(30));
+        await using var first = await BlockedRun.StartAsync(harness, Request, 1);
+        var runs = 0;
+        var duplicate = Request with { LeaseDeadline = EngineHarness.Start + TimeSpan.FromSeconds(2) };
+
+        var waiter = Task.Run(() => harness.RunAsync(duplicate, () => Interlocked.Increment(ref runs)).AsTask());
+        await harness.Clock.AdvanceUntilCompletedAsync(waiter, TimeSpan.FromMilliseconds(100));
+
+        await Assert.ThrowsAsync<IdempotencyRequestInProgressException>(() => waiter);
+        var waited = harness.Clock.GetUtcNow() - EngineHarness.Start;
+        Assert.True(waited >= TimeSpan.FromSeconds(2) && waited < TimeSpan.FromSeconds(3), $"The waiter gave up after {waited}, not at its deadline.");
+        Assert.Equal(0, runs);
+        first.Release();
+        await first.Task.WithinLimit();
+    }
+
+    [Fact]
     public async Task ExecuteAsync_WaitingWhileFirstRunFails_WaiterTakesOverAndRuns()
     {
         using var harness = new EngineHarness(o => o.DefaultPolicy.InProgressWait = TimeSpan.FromSeconds(30));

@@ -162,25 +162,11 @@ public sealed class LocalCacheTests
     public async Task Set_ConcurrentWritersOfDistinctKeys_NeverExceedMaxEntries()
     {
         const int MaxEntries = 16;
-        var cache = new LocalRecordCache(MaxEntries);
+        var cache = new LocalRecordCache(MaxEntries, IdempotencyDefaults.LocalCacheMaxBytes);
         var now = DateTimeOffset.UnixEpoch;
-        var observedMax = 0;
-        using var stop = new CancellationTokenSource();
-        var observer = Task.Run(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                var count = cache.Count;
-                if (count > Volatile.Read(ref observedMax))
-                {
-                    Volatile.Write(ref observedMax, count);
-                }
-            }
-        });
 
-        Parallel.For(0, 50_000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => cache.Set(Completed($"key-{i}", now)));
-        await stop.CancelAsync();
-        await observer;
+        var observedMax = await PeakWhileAsync(() => cache.Count, () =>
+            Parallel.For(0, 50_000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => cache.Set(Completed($"key-{i}", now))));
 
         Assert.True(cache.Count <= MaxEntries, $"The cache holds {cache.Count} entries, more than {MaxEntries}.");
         Assert.True(observedMax <= MaxEntries, $"The cache held {observedMax} entries at one point, more than {MaxEntries}.");
@@ -189,7 +175,7 @@ public sealed class LocalCacheTests
     [Fact]
     public void Set_InProgressOrFailedRecord_IsIgnored()
     {
-        var cache = new LocalRecordCache(4);
+        var cache = new LocalRecordCache(4, IdempotencyDefaults.LocalCacheMaxBytes);
         var now = DateTimeOffset.UnixEpoch;
 
         cache.Set(Completed("a", now, IdempotencyRecordStatus.InProgress));
@@ -199,7 +185,101 @@ public sealed class LocalCacheTests
         Assert.Null(cache.TryGet("a", now));
     }
 
-    private static IdempotencyRecord Completed(string key, DateTimeOffset now, IdempotencyRecordStatus status = IdempotencyRecordStatus.Completed) => new()
+    [Fact]
+    public void Set_RecordsBeyondTheByteBudget_EvictsToStayWithinIt()
+    {
+        const long MaxBytes = 64 * 1024;
+        var cache = new LocalRecordCache(1000, MaxBytes);
+        var now = DateTimeOffset.UnixEpoch;
+
+        for (var i = 0; i < 100; i++)
+        {
+            cache.Set(Completed($"key-{i}", now, payloadBytes: 3000));
+            Assert.True(cache.Bytes <= MaxBytes, $"The cache holds {cache.Bytes} bytes, more than {MaxBytes}.");
+        }
+
+        // Room for about 20 such records: far fewer than the entry bound, and the latest one is always kept.
+        Assert.InRange(cache.Count, 15, 21);
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => cache.TryGet($"key-{i}", now)).OfType<IdempotencyRecord>().Sum(LocalRecordCache.SizeOf), cache.Bytes);
+        Assert.NotNull(cache.TryGet("key-99", now));
+    }
+
+    [Fact]
+    public void Set_RecordLargerThanItsShareOfTheBudget_IsNotCachedAndDropsTheOlderOne()
+    {
+        const long MaxBytes = 64 * 1024;
+        var cache = new LocalRecordCache(1000, MaxBytes);
+        var now = DateTimeOffset.UnixEpoch;
+        var largest = (int)(MaxBytes / LocalRecordCache.LargestEntryShare) - (int)LocalRecordCache.SizeOf(Completed("k", now));
+
+        cache.Set(Completed("k", now, payloadBytes: largest));
+        Assert.NotNull(cache.TryGet("k", now));
+
+        cache.Set(Completed("k", now, payloadBytes: largest + 1));
+
+        Assert.Null(cache.TryGet("k", now));
+        Assert.Equal(0, cache.Count);
+        Assert.Equal(0, cache.Bytes);
+    }
+
+    [Fact]
+    public async Task Set_ConcurrentWritersOfLargeRecords_NeverExceedMaxBytes()
+    {
+        const long MaxBytes = 256 * 1024;
+        var cache = new LocalRecordCache(1000, MaxBytes);
+        var now = DateTimeOffset.UnixEpoch;
+
+        var observedMax = await PeakWhileAsync(() => cache.Bytes, () => Parallel.For(0, 20_000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            cache.Set(Completed($"key-{i % 500}", now, payloadBytes: 1000 + (i % 7 * 1000)));
+            cache.TryGet($"key-{(i * 7) % 500}", now);
+        }));
+
+        Assert.True(observedMax <= MaxBytes, $"The cache held {observedMax} bytes at one point, more than {MaxBytes}.");
+        Assert.Equal(cache.Bytes, Enumerable.Range(0, 500).Select(i => cache.TryGet($"key-{i}", now)).OfType<IdempotencyRecord>().Sum(LocalRecordCache.SizeOf));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_ResultAboveTheLargestCachedSize_ReplaysFromTheStore()
+    {
+        using var harness = new EngineHarness(o =>
+        {
+            o.LocalCacheMaxEntries = 10;
+            o.LocalCacheMaxBytes = 32 * 1024; // records above 2 KiB are not cached
+            o.CompressionThreshold = 0; // the cache holds what the store holds: sized here by the result itself
+        });
+        var large = new IdempotencyRequest("orders", "large");
+        var small = new IdempotencyRequest("orders", "small");
+        await harness.RunAsync(large, () => new string('x', 4096));
+        await harness.RunAsync(small, () => "x");
+        harness.Calls.Reset();
+
+        Assert.True((await harness.RunAsync(large, () => "again")).IsReplayed);
+        Assert.Equal(1, harness.Calls.Count(IdempotencyStoreOperation.Claim));
+        Assert.True((await harness.RunAsync(small, () => "again")).IsReplayed);
+        Assert.Equal(1, harness.Calls.TotalCount);
+    }
+
+    // The largest value sample() returned, read in a loop on another thread, while work ran.
+    private static async Task<long> PeakWhileAsync(Func<long> sample, Action work)
+    {
+        long peak = 0;
+        using var stop = new CancellationTokenSource();
+        var observer = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, sample());
+            }
+        });
+
+        work();
+        await stop.CancelAsync();
+        await observer;
+        return peak;
+    }
+
+    private static IdempotencyRecord Completed(string key, DateTimeOffset now, IdempotencyRecordStatus status = IdempotencyRecordStatus.Completed, int payloadBytes = 0) => new()
     {
         Key = key,
         Status = status,
@@ -208,5 +288,6 @@ public sealed class LocalCacheTests
         CreatedAt = now,
         LeaseExpiresAt = now,
         ExpiresAt = now + TimeSpan.FromHours(1),
+        Payload = new byte[payloadBytes],
     };
 }

@@ -24,7 +24,34 @@ public sealed class ManualClaimTests
         Assert.Equal(IdempotencyClaimStatus.Replayed, replay.Status);
         Assert.True(replay.TryGetReplayedRaw(out var raw));
         Assert.Equal(new byte[] { 0, 1, 2, 255 }, raw.ToArray());
-        Assert.Throws<InvalidOperationException>(() => replay.GetReplayedValue<int>());
+        var corrupt = Assert.Throws<IdempotencyRecordCorruptException>(() => replay.GetReplayedValue<int>());
+        Assert.Equal(harness.StoreKey("http", "k1"), corrupt.StoreKey);
+        Assert.StartsWith("the record holds raw bytes", corrupt.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_KeyHoldsRawResult_ThrowsRecordCorruptWithoutRunning()
+    {
+        using var harness = new EngineHarness();
+        await using (var claim = await harness.Executor.BeginAsync(Request, CancellationToken.None))
+        {
+            await claim.CompleteRawAsync(new byte[] { 1 }, CancellationToken.None);
+        }
+
+        var runs = 0;
+        await Assert.ThrowsAsync<IdempotencyRecordCorruptException>(async () =>
+            await harness.Executor.ExecuteAsync(Request, _ => ValueTask.FromResult(++runs), CancellationToken.None));
+
+        Assert.Equal(0, runs);
+    }
+
+    [Fact]
+    public async Task GetReplayedValue_ClaimNotAReplay_ThrowsInvalidOperation()
+    {
+        using var harness = new EngineHarness();
+        await using var claim = await harness.Executor.BeginAsync(Request, CancellationToken.None);
+
+        Assert.Throws<InvalidOperationException>(() => claim.GetReplayedValue<int>());
     }
 
     [Fact]

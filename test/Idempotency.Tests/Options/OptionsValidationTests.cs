@@ -21,6 +21,7 @@ public sealed class OptionsValidationTests
         "max-key-length-huge",
         "compression-negative",
         "cache-negative",
+        "cache-bytes-zero",
         "operation-ttl-zero",
         "operation-ttl-bad-name",
         "named-policy-ttl-zero",
@@ -181,6 +182,7 @@ public sealed class OptionsValidationTests
             case "max-key-length-huge": options.MaxKeyLength = 4097; break;
             case "compression-negative": options.CompressionThreshold = -1; break;
             case "cache-negative": options.LocalCacheMaxEntries = -1; break;
+            case "cache-bytes-zero": options.LocalCacheMaxBytes = 0; break;
             case "operation-ttl-zero": options.OperationTtls["orders"] = TimeSpan.Zero; break;
             case "operation-ttl-bad-name": options.OperationTtls[" "] = TimeSpan.FromMinutes(1); break;
             case "named-policy-ttl-zero": options.AddPolicy("p", p => p.Ttl = TimeSpan.Zero); break;
