@@ -6,30 +6,40 @@ namespace Idempotency.DynamoDB;
 
 public sealed partial class DynamoDbIdempotencyStore
 {
-    // IdempotencyRecord.BlocksClaim, negated, in DynamoDB's condition language: the put goes through when no live item
-    // holds the key. An item of another revision is never overwritten (it is returned and reported corrupt), nor is one
-    // of an unknown status before it expires. Comparisons with a missing or mistyped attribute are false, so an item
-    // this store cannot read counts as live.
-    private const string ClaimCondition =
-        "attribute_not_exists(#pk) OR (#rev = :rev AND (#exp <= :now OR (#st = :inProgress AND #lease <= :now) OR (#st = :failed AND #retry = :true)))";
+    // IdempotencyRecord.BlocksClaim, negated, in DynamoDB's condition language: the put goes through when no item holds
+    // the key against this claim. Until it expires, an item holds it against another fingerprint whatever its state; the
+    // empty fingerprint is stored as no attribute, so it matches only an item without one. An item of another revision
+    // is never overwritten (it is returned and reported corrupt), nor is one of an unknown status before it expires.
+    // Comparisons with a missing or mistyped attribute are false, so an item this store cannot read counts as live.
+    private const string ClaimWithFingerprint = ClaimFree + "#fp = :fp" + ClaimTakeover;
+    private const string ClaimWithoutFingerprint = ClaimFree + "attribute_not_exists(#fp)" + ClaimTakeover;
+    private const string ClaimFree = "attribute_not_exists(#pk) OR (#rev = :rev AND (#exp <= :now OR (";
+    private const string ClaimTakeover = " AND ((#st = :inProgress AND #lease <= :now) OR (#st = :failed AND #retry = :true)))))";
 
     /// <inheritdoc />
     public async ValueTask<IdempotencyClaimResult> ClaimAsync(IdempotencyClaimRequest request, CancellationToken cancellationToken)
     {
+        var values = new Dictionary<string, AttributeValue>(StringComparer.Ordinal)
+        {
+            [":rev"] = DynamoDbRecordFormat.RevisionValue,
+            [":now"] = DynamoDbRecordFormat.Milliseconds(request.Now),
+            [":inProgress"] = DynamoDbRecordFormat.Status(IdempotencyRecordStatus.InProgress),
+            [":failed"] = DynamoDbRecordFormat.Status(IdempotencyRecordStatus.Failed),
+            [":true"] = new() { BOOL = true },
+        };
+        if (request.Fingerprint.Length > 0)
+        {
+            // DynamoDB rejects a value the condition does not use, so :fp is there only when the condition names it.
+            values[":fp"] = new() { S = request.Fingerprint };
+        }
+
         var put = new PutItemRequest
         {
             TableName = TableName,
             Item = DynamoDbRecordFormat.ClaimItem(request, _nativeExpiryDelay),
-            ConditionExpression = ClaimCondition,
-            ExpressionAttributeNames = Names(Key, Revision, Expires, Status, LeaseExpires, Retryable),
-            ExpressionAttributeValues = new Dictionary<string, AttributeValue>(StringComparer.Ordinal)
-            {
-                [":rev"] = DynamoDbRecordFormat.RevisionValue,
-                [":now"] = DynamoDbRecordFormat.Milliseconds(request.Now),
-                [":inProgress"] = DynamoDbRecordFormat.Status(IdempotencyRecordStatus.InProgress),
-                [":failed"] = DynamoDbRecordFormat.Status(IdempotencyRecordStatus.Failed),
-                [":true"] = new() { BOOL = true },
-            },
+            ConditionExpression = request.Fingerprint.Length > 0 ? ClaimWithFingerprint : ClaimWithoutFingerprint,
+            ExpressionAttributeNames = Names(Key, Revision, Expires, Fingerprint, Status, LeaseExpires, Retryable),
+            ExpressionAttributeValues = values,
 
             // The live item comes back with the refusal: a replay costs this one request.
             ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
@@ -50,7 +60,7 @@ public sealed partial class DynamoDbIdempotencyStore
                 return IdempotencyClaimResult.Acquired;
             }
 
-            if (existing.BlocksClaim(request.Now))
+            if (existing.BlocksClaim(request.Now, request.Fingerprint))
             {
                 return IdempotencyClaimResult.Held(existing);
             }

@@ -30,14 +30,14 @@ internal sealed class NpgsqlStoreSql
         // per claim, so only a repeat of this very statement (after a connection broke under it) can find one.
         Claim = $"""
             WITH live AS (
-                SELECT {RecordColumns} FROM {Table} AS c WHERE c.store_key = $1 AND {Live("c", "$4")}
+                SELECT {RecordColumns} FROM {Table} AS c WHERE c.store_key = $1 AND {Live("c", "$4", "$3")}
             ), claimed AS (
                 INSERT INTO {Table} AS r (store_key, status, owner_token, fingerprint, created_at, lease_expires_at, expires_at, payload, retryable)
                 SELECT $1, 0, $2, $3, $4, $5, $6, NULL, false WHERE NOT EXISTS (SELECT FROM live)
                 ON CONFLICT (store_key) DO UPDATE SET status = 0, owner_token = EXCLUDED.owner_token, fingerprint = EXCLUDED.fingerprint,
                     created_at = EXCLUDED.created_at, lease_expires_at = EXCLUDED.lease_expires_at, expires_at = EXCLUDED.expires_at,
                     payload = NULL, retryable = false
-                WHERE NOT ({Live("r", "$4")})
+                WHERE NOT ({Live("r", "$4", "$3")})
                 RETURNING 1
             )
             SELECT EXISTS (SELECT FROM claimed) OR COALESCE(l.status = 0 AND l.owner_token = $2, false), l.*
@@ -54,14 +54,14 @@ internal sealed class NpgsqlStoreSql
             WITH lock AS MATERIALIZED (
                 SELECT pg_try_advisory_xact_lock(hashtextextended($1, {AdvisoryLockSeed})) AS held
             ), live AS (
-                SELECT {RecordColumns} FROM {Table} AS c WHERE c.store_key = $1 AND {Live("c", "$4")}
+                SELECT {RecordColumns} FROM {Table} AS c WHERE c.store_key = $1 AND {Live("c", "$4", "$3")}
             ), claimed AS (
                 INSERT INTO {Table} AS r (store_key, status, owner_token, fingerprint, created_at, lease_expires_at, expires_at, payload, retryable)
                 SELECT $1, 0, $2, $3, $4, $5, $6, NULL, false WHERE (SELECT held FROM lock) AND NOT EXISTS (SELECT FROM live)
                 ON CONFLICT (store_key) DO UPDATE SET status = 0, owner_token = EXCLUDED.owner_token, fingerprint = EXCLUDED.fingerprint,
                     created_at = EXCLUDED.created_at, lease_expires_at = EXCLUDED.lease_expires_at, expires_at = EXCLUDED.expires_at,
                     payload = NULL, retryable = false
-                WHERE NOT ({Live("r", "$4")})
+                WHERE NOT ({Live("r", "$4", "$3")})
                 RETURNING 1
             )
             SELECT EXISTS (SELECT FROM claimed), l.*, (SELECT held FROM lock)
@@ -120,9 +120,10 @@ internal sealed class NpgsqlStoreSql
     // Guards complete, fail, release and renew: only the owner of an in-progress record may change it (fencing).
     private static string Owned => "store_key = $1 AND owner_token = $2 AND status = 0";
 
-    // IdempotencyRecord.BlocksClaim in SQL. Unknown statuses count as live, so a claim returns the row (and the reader
+    // IdempotencyRecord.BlocksClaim in SQL: until it expires, a row holds the key against a claim with another
+    // fingerprint whatever its state. Unknown statuses count as live, so a claim returns the row (and the reader
     // reports it corrupt) rather than silently overwriting data it cannot read.
-    private static string Live(string row, string now) =>
-        $"{row}.expires_at > {now} AND ({row}.status = 1 OR ({row}.status = 0 AND {row}.lease_expires_at > {now}) " +
-        $"OR ({row}.status = 2 AND NOT {row}.retryable) OR {row}.status NOT IN (0, 1, 2))";
+    private static string Live(string row, string now, string fingerprint) =>
+        $"{row}.expires_at > {now} AND ({row}.fingerprint <> {fingerprint} OR {row}.status = 1 " +
+        $"OR ({row}.status = 0 AND {row}.lease_expires_at > {now}) OR ({row}.status = 2 AND NOT {row}.retryable) OR {row}.status NOT IN (0, 1, 2))";
 }

@@ -11,7 +11,7 @@ public sealed partial class SqliteIdempotencyStore
     {
         for (var attempt = 1; ; attempt++)
         {
-            var live = await RunAsync("claim", write: false, request, static (c, sql, r) => SqliteStoreCommands.ReadLive(c, null, sql, r.Key, r.Now), cancellationToken).ConfigureAwait(false);
+            var live = await RunAsync("claim", write: false, request, static (c, sql, r) => SqliteStoreCommands.ReadLive(c, null, sql, r), cancellationToken).ConfigureAwait(false);
             if (live is not null)
             {
                 return IdempotencyClaimResult.Held(live);

@@ -10,13 +10,14 @@ namespace Idempotency.Sqlite;
 /// </summary>
 internal static class SqliteStoreCommands
 {
-    /// <summary>Reads the record that holds <paramref name="key"/> at <paramref name="now"/>, or <see langword="null"/> when none does.</summary>
-    public static IdempotencyRecord? ReadLive(SqliteConnection connection, SqliteTransaction? transaction, SqliteStoreSql sql, string key, DateTimeOffset now)
+    /// <summary>Reads the record that holds the key against <paramref name="request"/>, or <see langword="null"/> when none does.</summary>
+    public static IdempotencyRecord? ReadLive(SqliteConnection connection, SqliteTransaction? transaction, SqliteStoreSql sql, in IdempotencyClaimRequest request)
     {
         using var command = Create(connection, transaction, sql.ReadLive);
-        command.Parameters.AddWithValue("$key", key);
-        command.Parameters.AddWithValue("$now", Milliseconds(now));
-        return ReadOne(command, key);
+        command.Parameters.AddWithValue("$key", request.Key);
+        command.Parameters.AddWithValue("$fingerprint", request.Fingerprint);
+        command.Parameters.AddWithValue("$now", Milliseconds(request.Now));
+        return ReadOne(command, request.Key);
     }
 
     /// <summary>Writes the in-progress record unless a live one holds the key; <see langword="true"/> when this claim wrote it.</summary>

@@ -24,14 +24,14 @@ internal sealed class SqliteStoreSql
         // replay never waits for the write lock. The upsert is one statement, so it runs under the write lock from its
         // start: its DO UPDATE guard re-checks liveness on the newest row, so of racing claims exactly one writes.
         // RETURNING yields a row only when this claim wrote; a claim that wrote nothing reads the winner's record.
-        ReadLive = $"SELECT {RecordColumns} FROM {Table} WHERE store_key = $key AND {Live("$now")}";
+        ReadLive = $"SELECT {RecordColumns} FROM {Table} WHERE store_key = $key AND {Live}";
         Claim = $"""
             INSERT INTO {Table} (store_key, status, owner_token, fingerprint, created_at, lease_expires_at, expires_at, payload, retryable)
             VALUES ($key, 0, $owner, $fingerprint, $now, $lease, $expires, NULL, 0)
             ON CONFLICT (store_key) DO UPDATE SET status = 0, owner_token = excluded.owner_token, fingerprint = excluded.fingerprint,
                 created_at = excluded.created_at, lease_expires_at = excluded.lease_expires_at, expires_at = excluded.expires_at,
                 payload = NULL, retryable = 0
-            WHERE NOT ({Live("$now")})
+            WHERE NOT ({Live})
             RETURNING 1
             """;
 
@@ -89,10 +89,11 @@ internal sealed class SqliteStoreSql
     // Guards complete, fail, release and renew: only the owner of an in-progress record may change it (fencing).
     private static string Owned => "store_key = $key AND owner_token = $owner AND status = 0";
 
-    // IdempotencyRecord.BlocksClaim in SQL, on the row's unqualified columns (in DO UPDATE they name the existing row).
-    // Unknown statuses count as live, so a claim returns the row (and the reader reports it corrupt) rather than
-    // silently overwriting data it cannot read.
-    private static string Live(string now) =>
-        $"expires_at > {now} AND (status = 1 OR (status = 0 AND lease_expires_at > {now}) " +
-        $"OR (status = 2 AND retryable = 0) OR status NOT IN (0, 1, 2))";
+    // IdempotencyRecord.BlocksClaim in SQL, on the row's unqualified columns (in DO UPDATE they name the existing row):
+    // until it expires, a row holds the key against a claim with another fingerprint whatever its state. Unknown
+    // statuses count as live, so a claim returns the row (and the reader reports it corrupt) rather than silently
+    // overwriting data it cannot read.
+    private static string Live =>
+        "expires_at > $now AND (fingerprint <> $fingerprint OR status = 1 OR (status = 0 AND lease_expires_at > $now) " +
+        "OR (status = 2 AND retryable = 0) OR status NOT IN (0, 1, 2))";
 }

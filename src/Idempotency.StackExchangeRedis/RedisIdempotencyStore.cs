@@ -55,8 +55,8 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore, IIdempotencyStore
     /// <inheritdoc />
     /// <remarks>
     /// One round trip: <c>SET key value NX PX ttl GET</c> takes an absent key or returns the value that holds it. Only
-    /// when that value is a dead record Redis still keeps (an expired lease after a crash, a retryable failure, a record
-    /// expired by the caller's clock before Redis' own expiry) does a second round trip, the claim script, take it over
+    /// when that value is a record the claim may replace (an expired lease after a crash or a retryable failure, either
+    /// claimed with the record's fingerprint; a record expired by the caller's clock before Redis' own expiry) does a second round trip, the claim script, take it over
     /// atomically. Servers older than Redis 7.0 (no <c>NX</c> with <c>GET</c>) get the claim script every time.
     /// The first claim of a store reads the servers' eviction policy first (<see cref="RedisStoreOptions.EvictionCheck"/>).
     /// </remarks>
@@ -101,7 +101,7 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore, IIdempotencyStore
                 }
 
                 var held = RedisRecordFormat.Decode(request.Key, (ReadOnlyMemory<byte>)previous);
-                if (held.BlocksClaim(request.Now))
+                if (held.BlocksClaim(request.Now, request.Fingerprint))
                 {
                     return IdempotencyClaimResult.Held(held);
                 }

@@ -20,6 +20,8 @@ internal static class RedisScripts
 
     // KEYS[1] record; ARGV[1] now (ms), ARGV[2] the new in-progress value, ARGV[3] native expiry (ms).
     // A value this store cannot read is returned rather than overwritten: foreign data is never silently replaced.
+    // IdempotencyRecord.BlocksClaim: until it expires, a record holds the key against another fingerprint whatever its
+    // state; the claim's fingerprint is read from the value it would write (ARGV[2]), so it is not sent twice.
     public const string Claim = """
         local v = redis.pcall('GET', KEYS[1])
         if type(v) == 'table' then return -2 end
@@ -28,8 +30,10 @@ internal static class RedisScripts
           local _, status, flags, _, lease, expires, ol, fl = struct.unpack('<BBBi8i8i8HH', v)
           if #v < 31 + ol + fl then return v end
           local now = tonumber(ARGV[1])
-          if now < expires and (status == 1 or (status == 0 and now < lease) or (status == 2 and flags % 2 == 0)) then
-            return v
+          if now < expires then
+            if status == 1 or (status == 0 and now < lease) or (status == 2 and flags % 2 == 0) then return v end
+            local nol, nfl = struct.unpack('<HH', ARGV[2], 28)
+            if string.sub(v, 32 + ol, 31 + ol + fl) ~= string.sub(ARGV[2], 32 + nol, 31 + nol + nfl) then return v end
           end
         end
         redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])

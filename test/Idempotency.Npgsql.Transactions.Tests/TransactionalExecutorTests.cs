@@ -128,6 +128,27 @@ public sealed class TransactionalExecutorTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task ExecuteAsync_CrashedClaimsLeaseEndedAndOtherFingerprint_KeyReusedAndTheSameRequestRuns()
+    {
+        // The transactional claim statement takes over a dead owner's row only for the same fingerprint, like the plain one.
+        await using var table = await OrdersTable.CreateAsync(server);
+        var executor = table.Executor();
+
+        // A run claimed two minutes ago with a one-minute lease, then abandoned (its clock never moves, so nothing renews it).
+        var crashedClock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow - TimeSpan.FromMinutes(2));
+        var crashedRun = IdempotencyExecutor.Create(new IdempotencyOptions { DefaultPolicy = { Lease = TimeSpan.FromMinutes(1) } }, table.Store, crashedClock);
+        var crashed = await crashedRun.BeginAsync(new IdempotencyRequest("orders", "crashed") { Fingerprint = "a" }, CancellationToken.None);
+        Assert.Equal(IdempotencyClaimStatus.Acquired, crashed.Status);
+
+        await Assert.ThrowsAsync<IdempotencyKeyReusedException>(async () =>
+            await executor.ExecuteAsync(new IdempotencyRequest("orders", "crashed") { Fingerprint = "b" }, (tx, ct) => table.PlaceAsync(tx, "crashed", ct), CancellationToken.None));
+        var recovered = await executor.ExecuteAsync(new IdempotencyRequest("orders", "crashed") { Fingerprint = "a" }, (tx, ct) => table.PlaceAsync(tx, "crashed", ct), CancellationToken.None);
+
+        Assert.Equal(IdempotencyOutcome.Executed, recovered.Outcome);
+        Assert.Equal(1, await table.CountOrdersAsync());
+    }
+
+    [Fact]
     public async Task ExecuteAsync_OptionalKeyMissing_WritesAreCommittedWithoutARecord()
     {
         await using var table = await OrdersTable.CreateAsync(server);

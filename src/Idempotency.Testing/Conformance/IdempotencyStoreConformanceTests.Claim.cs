@@ -77,7 +77,7 @@ public abstract partial class IdempotencyStoreConformanceTests
         Assert.True((await ClaimAsync(store, key, NewToken())).IsAcquired);
     }
 
-    /// <summary>A claim after the owner's lease expired takes the key over and writes a new record with the new token, fingerprint and times.</summary>
+    /// <summary>A claim with the same fingerprint after the owner's lease expired takes the key over and writes a new record with the new token and times.</summary>
     /// <returns>A task that completes when the test has run.</returns>
     [Fact]
     public async Task ClaimAsync_LeaseExpired_AcquiresWithNewToken()
@@ -90,10 +90,10 @@ public abstract partial class IdempotencyStoreConformanceTests
         var token = NewToken();
         var takenAt = Clock.GetUtcNow();
 
-        var result = await ClaimAsync(store, key, token, "fp-2", TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(10));
+        var result = await ClaimAsync(store, key, token, "fp-1", TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(10));
 
         Assert.True(result.IsAcquired);
-        RecordAssert.Matches(InProgress(key, token, "fp-2", takenAt, TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(10)), await GetAsync(store, key));
+        RecordAssert.Matches(InProgress(key, token, "fp-1", takenAt, TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(10)), await GetAsync(store, key));
     }
 
     /// <summary>An in-progress record whose time-to-live ended (even with a lease longer than that) no longer holds the key.</summary>
@@ -199,7 +199,7 @@ public abstract partial class IdempotencyStoreConformanceTests
         Assert.True((await ClaimAsync(store, key, NewToken())).IsAcquired);
     }
 
-    /// <summary>A retryable failure does not hold the key: the next claim acquires it and writes a fresh in-progress record.</summary>
+    /// <summary>A retryable failure does not hold the key against the same request: its next claim acquires it and writes a fresh in-progress record.</summary>
     /// <returns>A task that completes when the test has run.</returns>
     [Fact]
     public async Task ClaimAsync_FailedRetryable_Acquires()
@@ -214,10 +214,10 @@ public abstract partial class IdempotencyStoreConformanceTests
         var newToken = NewToken();
         var claimedAt = Clock.GetUtcNow();
 
-        var result = await ClaimAsync(store, key, newToken, "fp-2");
+        var result = await ClaimAsync(store, key, newToken);
 
         Assert.True(result.IsAcquired);
-        RecordAssert.Matches(InProgress(key, newToken, "fp-2", claimedAt), await GetAsync(store, key));
+        RecordAssert.Matches(InProgress(key, newToken, "fingerprint", claimedAt), await GetAsync(store, key));
     }
 
     /// <summary>An empty fingerprint (a request without one) reads back as the empty string, never as null.</summary>

@@ -18,7 +18,7 @@ public abstract partial class IdempotencyStoreConformanceTests
         await AssertExactlyOneAcquiresAsync(scope.Store, key);
     }
 
-    /// <summary>Hundreds of claims racing to take over a key whose lease expired: exactly one takes it over.</summary>
+    /// <summary>Hundreds of claims of the same request racing to take over a key whose lease expired: exactly one takes it over.</summary>
     /// <returns>A task that completes when the test has run.</returns>
     [Fact]
     public async Task ClaimAsync_ConcurrentAfterLeaseExpiry_ExactlyOneTakesOver()
@@ -28,10 +28,10 @@ public abstract partial class IdempotencyStoreConformanceTests
         Assert.True((await ClaimAsync(scope.Store, key, NewToken())).IsAcquired);
         await AdvanceAsync(DefaultLease + TimeSpan.FromSeconds(1));
 
-        await AssertExactlyOneAcquiresAsync(scope.Store, key);
+        await AssertExactlyOneAcquiresAsync(scope.Store, key, "fingerprint");
     }
 
-    /// <summary>Hundreds of claims racing to retry a retryable failure: exactly one acquires.</summary>
+    /// <summary>Hundreds of claims of the same request racing to retry a retryable failure: exactly one acquires.</summary>
     /// <returns>A task that completes when the test has run.</returns>
     [Fact]
     public async Task ClaimAsync_ConcurrentAfterRetryableFailure_ExactlyOneAcquires()
@@ -43,7 +43,7 @@ public abstract partial class IdempotencyStoreConformanceTests
         Assert.True(await FailAsync(scope.Store, key, token, Bytes("transient"), retryable: true));
         await AdvanceAsync(TimeSpan.FromSeconds(1));
 
-        await AssertExactlyOneAcquiresAsync(scope.Store, key);
+        await AssertExactlyOneAcquiresAsync(scope.Store, key, "fingerprint");
     }
 
     /// <summary>Concurrent claims on distinct keys do not interfere: every one acquires, and each key reads back with its own token.</summary>
@@ -129,16 +129,17 @@ public abstract partial class IdempotencyStoreConformanceTests
         }
     }
 
-    private async Task AssertExactlyOneAcquiresAsync(IIdempotencyStore store, string key)
+    // Every contender claims with its own fingerprint, unless one is given: a takeover is open to the record's only.
+    private async Task AssertExactlyOneAcquiresAsync(IIdempotencyStore store, string key, string? fingerprint = null)
     {
         var tokens = Enumerable.Range(0, Contenders).Select(_ => NewToken()).ToArray();
         var claimedAt = Clock.GetUtcNow();
 
-        var results = await RunTogetherAsync(Contenders, i => ClaimAsync(store, key, tokens[i], $"fp-{i}").AsTask());
+        var results = await RunTogetherAsync(Contenders, i => ClaimAsync(store, key, tokens[i], fingerprint ?? $"fp-{i}").AsTask());
 
         var winners = Enumerable.Range(0, Contenders).Where(i => results[i].IsAcquired).ToArray();
         Assert.Single(winners);
-        var winner = InProgress(key, tokens[winners[0]], $"fp-{winners[0]}", claimedAt);
+        var winner = InProgress(key, tokens[winners[0]], fingerprint ?? $"fp-{winners[0]}", claimedAt);
         foreach (var result in results.Where(result => !result.IsAcquired))
         {
             RecordAssert.Matches(winner, result.Existing);

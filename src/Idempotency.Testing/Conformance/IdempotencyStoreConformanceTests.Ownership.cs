@@ -84,8 +84,8 @@ public abstract partial class IdempotencyStoreConformanceTests
         Assert.True((await ClaimAsync(store, key, oldToken, "fp-1")).IsAcquired);
         await AdvanceAsync(DefaultLease + TimeSpan.FromSeconds(5));
         var newToken = NewToken();
-        var taken = InProgress(key, newToken, "fp-2", Clock.GetUtcNow());
-        Assert.True((await ClaimAsync(store, key, newToken, "fp-2")).IsAcquired);
+        var taken = InProgress(key, newToken, "fp-1", Clock.GetUtcNow());
+        Assert.True((await ClaimAsync(store, key, newToken, "fp-1")).IsAcquired);
         await AdvanceAsync(TimeSpan.FromSeconds(1));
 
         Assert.False(await GuardedAsync(store, operation, key, oldToken));

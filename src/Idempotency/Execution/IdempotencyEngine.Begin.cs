@@ -67,7 +67,16 @@ internal sealed partial class IdempotencyEngine
                 catch (Exception ex) when (StoreCalls.IsStoreFailure(ex, cancellationToken))
                 {
                     failed = true;
-                    return StoreFailed(plan, activity, _context.Store.Unavailable(ex, "claim", plan.Name));
+                    var failure = _context.Store.Unavailable(ex, "claim", plan.Name);
+                    if (failure is not (IdempotencyStoreFullException or IdempotencyStoreMisconfiguredException))
+                    {
+                        // The write may have landed before the failure (a response lost on the way back): release it, as
+                        // on cancellation, so the next delivery is not answered in-progress for a whole lease. A full or
+                        // misconfigured store wrote nothing, and would only fail (and log) again.
+                        await ReleaseOrphanAsync(storeKey, ownerToken, plan.Name).ConfigureAwait(false);
+                    }
+
+                    return StoreFailed(plan, activity, failure);
                 }
                 catch (OperationCanceledException)
                 {

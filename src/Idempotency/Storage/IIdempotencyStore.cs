@@ -13,9 +13,11 @@ namespace Idempotency;
 public interface IIdempotencyStore
 {
     /// <summary>
-    /// Takes the key when no live record holds it (absent, expired, in progress with an expired lease, or failed and
-    /// retryable) by writing an <see cref="IdempotencyRecordStatus.InProgress"/> record with the request's owner token;
-    /// otherwise returns the live record, in the same round trip.
+    /// Takes the key when no record holds it against this request by writing an <see cref="IdempotencyRecordStatus.InProgress"/>
+    /// record with the request's owner token and fingerprint; otherwise returns the record that holds it, in the same
+    /// round trip. The rule is <see cref="IdempotencyRecord.BlocksClaim"/>: a key is free when absent or expired, and
+    /// may be taken over from an in-progress record whose lease ended, or from a retryable failure, only by a request
+    /// with the record's fingerprint. Any other fingerprint gets the record back, so the engine answers key reused.
     /// </summary>
     /// <param name="request">The claim arguments.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -34,13 +34,23 @@ public sealed class IdempotencyRecord
     /// <summary>Gets a value indicating whether a <see cref="IdempotencyRecordStatus.Failed"/> record may be claimed again.</summary>
     public bool Retryable { get; init; }
 
-    /// <summary>Tells whether the record is live at <paramref name="now"/>, that is, whether a claim must return it rather than take the key.</summary>
+    /// <summary>
+    /// Tells whether the record holds the key against a claim made at <paramref name="now"/> with
+    /// <paramref name="fingerprint"/>, that is, whether the claim must return it rather than take the key.
+    /// </summary>
+    /// <remarks>
+    /// Until it expires, a record holds the key against any claim with another fingerprint, whatever its state: a key
+    /// reused with a different fingerprint is never a new execution, so only the same request may take over an
+    /// in-progress record whose lease ended or a retryable failure. Fingerprints compare ordinally, and the empty
+    /// fingerprint (a request without one) equals only itself. An expired record holds nothing, for any fingerprint.
+    /// </remarks>
     /// <param name="now">The caller's clock.</param>
-    /// <returns><see langword="true"/> when the record blocks a new claim.</returns>
-    public bool BlocksClaim(DateTimeOffset now) => now < ExpiresAt && Status switch
+    /// <param name="fingerprint">The claiming request's fingerprint (empty when none).</param>
+    /// <returns><see langword="true"/> when the record blocks the claim.</returns>
+    public bool BlocksClaim(DateTimeOffset now, string fingerprint) => now < ExpiresAt && (!string.Equals(Fingerprint, fingerprint, StringComparison.Ordinal) || Status switch
     {
         IdempotencyRecordStatus.InProgress => now < LeaseExpiresAt,
         IdempotencyRecordStatus.Failed => !Retryable,
         _ => true,
-    };
+    });
 }

@@ -94,4 +94,56 @@ public sealed class FingerprintTests
         await Assert.ThrowsAsync<IdempotencyKeyReusedException>(() =>
             harness.RunAsync(new IdempotencyRequest("orders", "k1") { Fingerprint = "fp-b" }, () => 1).AsTask());
     }
+
+    [Fact]
+    public async Task ExecuteAsync_CrashedRunsLeaseEndedAndOtherFingerprint_ThrowsKeyReusedAndTheSameRequestRecovers()
+    {
+        // Found by attack: after a crash, the claim took over the expired lease without comparing fingerprints, so a
+        // different payload under the key ran (charged 1000 instead of 100), and the crashed request's own retry got 422.
+        using var harness = new EngineHarness(o => o.DefaultPolicy.InProgressWait = TimeSpan.FromSeconds(30));
+        var storeKey = harness.StoreKey("orders", "k1");
+        var crashed = await harness.Memory.ClaimAsync(new(storeKey, "crashed-owner", "amount=100", harness.Clock.GetUtcNow(), TimeSpan.FromSeconds(60), TimeSpan.FromHours(24)), CancellationToken.None);
+        Assert.True(crashed.IsAcquired);
+        harness.Clock.Advance(TimeSpan.FromSeconds(61));
+        var charged = new List<int>();
+
+        // Answered at once: the wait is for the same request in progress, not for another one.
+        await Assert.ThrowsAsync<IdempotencyKeyReusedException>(() =>
+            harness.RunAsync(new IdempotencyRequest("orders", "k1") { Fingerprint = "amount=1000" }, () => Charge(1000)).AsTask());
+        Assert.Equal(1, harness.Calls.Count(IdempotencyStoreOperation.Claim));
+        var recovered = await harness.RunAsync(new IdempotencyRequest("orders", "k1") { Fingerprint = "amount=100" }, () => Charge(100));
+        await Assert.ThrowsAsync<IdempotencyKeyReusedException>(() =>
+            harness.RunAsync(new IdempotencyRequest("orders", "k1") { Fingerprint = "amount=1000" }, () => Charge(1000)).AsTask());
+
+        Assert.Equal(IdempotencyOutcome.Executed, recovered.Outcome);
+        Assert.Equal([100], charged);
+        Assert.Equal(2, harness.CountOutcome("key_reused"));
+        Assert.Equal(0, harness.CountOutcome("in_progress"));
+
+        int Charge(int amount)
+        {
+            charged.Add(amount);
+            return amount;
+        }
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_RetryableFailureAndOtherFingerprint_ThrowsKeyReusedAndTheSameRequestRetries()
+    {
+        using var harness = new EngineHarness(o =>
+        {
+            o.DefaultPolicy.RememberFailure = _ => true;
+            o.DefaultPolicy.FailureRetryable = true;
+        });
+        var runs = 0;
+        await Assert.ThrowsAsync<TimeoutException>(() =>
+            harness.RunAsync<int>(new IdempotencyRequest("orders", "k1") { Fingerprint = "fp-a" }, () => throw new TimeoutException("gateway")).AsTask());
+
+        await Assert.ThrowsAsync<IdempotencyKeyReusedException>(() =>
+            harness.RunAsync(new IdempotencyRequest("orders", "k1") { Fingerprint = "fp-b" }, () => Interlocked.Increment(ref runs)).AsTask());
+        var retried = await harness.RunAsync(new IdempotencyRequest("orders", "k1") { Fingerprint = "fp-a" }, () => Interlocked.Increment(ref runs));
+
+        Assert.Equal(IdempotencyOutcome.Executed, retried.Outcome);
+        Assert.Equal(1, runs);
+    }
 }

@@ -29,6 +29,7 @@ public sealed class StoreMisconfiguredTests
         Assert.Contains(Problem, logged.Message, StringComparison.Ordinal);
         Assert.Equal(0, runs);
         Assert.Equal(6, harness.CountOutcome("store_unavailable"));
+        Assert.Equal(0, harness.Calls.Count(IdempotencyStoreOperation.Release)); // nothing was written, and a release would only fail again
 
         // A minute after the first entry, the next failure is logged again.
         await Assert.ThrowsAsync<IdempotencyStoreMisconfiguredException>(() => harness.RunAsync(new IdempotencyRequest("orders", "later"), () => Interlocked.Increment(ref runs)).AsTask());

@@ -21,7 +21,9 @@ public sealed class StoreUnavailableTests
 
         Assert.Equal(0, runs);
         Assert.Equal(TimeSpan.FromSeconds(1), ex.RetryAfter);
-        Assert.Equal(1, harness.Calls.TotalCount);
+        Assert.Equal(1, harness.Calls.Count(IdempotencyStoreOperation.Claim));
+        Assert.Equal(1, harness.Calls.Count(IdempotencyStoreOperation.Release)); // the claim may have landed (see below)
+        Assert.Equal(2, harness.Calls.TotalCount);
         Assert.Equal(1, harness.CountOutcome("store_unavailable"));
     }
 
@@ -56,7 +58,9 @@ public sealed class StoreUnavailableTests
         Assert.Equal(1, first.Value);
         Assert.Equal(2, second.Value);
         Assert.Equal(2, harness.CountOutcome("fail_open"));
-        Assert.Equal(2, harness.Calls.TotalCount);
+        Assert.Equal(2, harness.Calls.Count(IdempotencyStoreOperation.Claim));
+        Assert.Equal(2, harness.Calls.Count(IdempotencyStoreOperation.Release));
+        Assert.Equal(4, harness.Calls.TotalCount);
         Assert.Equal(0, harness.Calls.Count(IdempotencyStoreOperation.Complete));
         Assert.Contains(harness.Logs.GetSnapshot(), log => log.Id.Name == "FailOpen" && log.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
     }
@@ -143,6 +147,7 @@ public sealed class StoreUnavailableTests
         Assert.Equal(2, runs);
         Assert.Equal(1, harness.CountOutcome("store_full"));
         Assert.Equal(0, harness.CountOutcome("store_unavailable"));
+        Assert.Equal(0, harness.Calls.Count(IdempotencyStoreOperation.Release)); // a full store wrote nothing to release
         Assert.Contains(harness.Logs.GetSnapshot(), log => log.Id is { Id: 18, Name: "StoreFull" });
     }
 
@@ -157,6 +162,46 @@ public sealed class StoreUnavailableTests
         harness.Faults.Throw(IdempotencyStoreOperation.Claim, () => new OperationCanceledException(cancel.Token), times: 1, afterInnerCall: true);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await harness.Executor.BeginAsync(Request, cancel.Token));
+        await AssertReleasedSoARetryAcquiresAsync(harness);
+    }
+
+    [Theory]
+    [InlineData(StoreFailureMode.FailClosed)]
+    [InlineData(StoreFailureMode.FailOpen)]
+    public async Task BeginAsync_ClaimFailsAfterTheStoreWroteIt_ReleasesItSoARetryRunsAtOnce(StoreFailureMode mode)
+    {
+        // Found by attack: a claim that landed but whose answer was lost (DynamoDB's PutItem, a Redis timeout) left an
+        // in-progress record nobody owned, answering 409 for a whole lease.
+        using var harness = new EngineHarness(o => o.DefaultPolicy.StoreFailureMode = mode);
+        harness.Faults.Throw(IdempotencyStoreOperation.Claim, () => new TimeoutException("the response was lost"), times: 1, afterInnerCall: true);
+
+        await using (var failed = await harness.Executor.BeginAsync(Request, CancellationToken.None))
+        {
+            Assert.Equal(mode == StoreFailureMode.FailOpen ? IdempotencyClaimStatus.FailedOpen : IdempotencyClaimStatus.StoreUnavailable, failed.Status);
+        }
+
+        await AssertReleasedSoARetryAcquiresAsync(harness);
+    }
+
+    [Fact]
+    public async Task BeginAsync_ClaimAndItsReleaseBothFail_AnswersTheClaimFailureAndLogsTheRelease()
+    {
+        using var harness = new EngineHarness();
+        harness.Faults.Throw(IdempotencyStoreOperation.Claim, () => new TimeoutException("the response was lost"), times: 1, afterInnerCall: true);
+        harness.Faults.Throw(IdempotencyStoreOperation.Release, () => new IOException("connection reset"), times: 1);
+
+        await using var failed = await harness.Executor.BeginAsync(Request, CancellationToken.None);
+        var record = await harness.ReadAsync(Request.Operation, Request.Key!);
+
+        Assert.Equal(IdempotencyClaimStatus.StoreUnavailable, failed.Status);
+        Assert.IsType<TimeoutException>(failed.StoreFailure!.InnerException);
+        Assert.Equal(IdempotencyRecordStatus.InProgress, record!.Status); // left for its lease: nothing else can free it
+        Assert.Contains(harness.Logs.GetSnapshot(), log => log.Id.Name == "ReleaseFailed" && log.Exception?.InnerException is IOException);
+    }
+
+    // The interrupted claim's record is gone (one release), so the next claim of the key acquires it at once.
+    private static async Task AssertReleasedSoARetryAcquiresAsync(EngineHarness harness)
+    {
         var record = await harness.ReadAsync(Request.Operation, Request.Key!);
         await using var retry = await harness.Executor.BeginAsync(Request, CancellationToken.None);
 

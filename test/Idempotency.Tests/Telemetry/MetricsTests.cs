@@ -100,8 +100,10 @@ public sealed class MetricsTests
         Assert.Equal(1, harness.CountOutcome("fail_open"));
         Assert.Equal(0, harness.CountOutcome("store_unavailable"));
         Assert.Equal(1, harness.Requests.GetMeasurementSnapshot().Sum(m => m.Value));
-        // The store failure itself stays visible on the store-call histogram.
-        Assert.Equal("store_unavailable", Assert.Single(durations.GetMeasurementSnapshot()).Tags[IdempotencyTelemetry.ErrorTag]);
+        // The store failure itself stays visible on the store-call histogram (beside the release of the claim it may have written).
+        var failure = Assert.Single(durations.GetMeasurementSnapshot(), m => m.Tags.ContainsKey(IdempotencyTelemetry.ErrorTag));
+        Assert.Equal("store_unavailable", failure.Tags[IdempotencyTelemetry.ErrorTag]);
+        Assert.Equal("claim", failure.Tags[IdempotencyTelemetry.StoreOperationTag]);
     }
 
     [Fact]
@@ -116,9 +118,10 @@ public sealed class MetricsTests
         await Expect<IdempotencyStoreUnavailableException>(harness.RunAsync(new IdempotencyRequest("orders", "down"), () => 1));
 
         var measurements = durations.GetMeasurementSnapshot();
-        Assert.Equal(4, measurements.Count);
+        Assert.Equal(5, measurements.Count);
         Assert.Equal(3, measurements.Count(m => (string?)m.Tags[IdempotencyTelemetry.StoreOperationTag] == "claim"));
         Assert.Equal(1, measurements.Count(m => (string?)m.Tags[IdempotencyTelemetry.StoreOperationTag] == "complete"));
+        Assert.Equal(1, measurements.Count(m => (string?)m.Tags[IdempotencyTelemetry.StoreOperationTag] == "release")); // of the failed claim
         Assert.All(measurements, m =>
         {
             Assert.Equal(nameof(CountingIdempotencyStore), m.Tags[IdempotencyTelemetry.StoreTag]);

@@ -102,7 +102,7 @@ public sealed class InMemoryIdempotencyStore : IIdempotencyStore, IIdempotencySt
                 continue;
             }
 
-            if (current.BlocksClaim(request.Now))
+            if (current.BlocksClaim(request.Now, request.Fingerprint))
             {
                 return ValueTask.FromResult(IdempotencyClaimResult.Held(current));
             }
