@@ -28,9 +28,12 @@ public sealed class RabbitMqConsumerOptions
     public RabbitMqEventTypeSource EventTypeSource { get; set; } = RabbitMqEventTypeSource.TypeProperty;
 
     /// <summary>
-    /// Gets or sets the queue's delivery limit (the quorum queue argument <c>x-delivery-limit</c>): together with
-    /// <see cref="MaxRequeueDelay"/> it bounds how long the broker redelivers a message, the retry horizon checked
-    /// against record TTLs at start-up. Classic queues have no limit: set <see cref="RetryHorizon"/> instead. Zero: unknown.
+    /// Gets or sets the queue's delivery limit (the quorum queue argument <c>x-delivery-limit</c>, which allows that many
+    /// redeliveries: limit + 1 deliveries in all). A message not done on its last delivery is dead-lettered by the
+    /// consumer (telling <see cref="OnDeadLetter"/>) rather than requeued for the broker to drop to the dead-letter
+    /// exchange; on a classic queue, which does not count deliveries, the consumer applies the limit to its own count.
+    /// Together with <see cref="MaxRequeueDelay"/> it bounds how long a message is redelivered, the retry horizon
+    /// checked against record TTLs at start-up. Zero: unknown (no limit applied; set <see cref="RetryHorizon"/>).
     /// </summary>
     /// <value>The default value is 0.</value>
     public int DeliveryLimit { get; set; }
