@@ -64,11 +64,11 @@ public sealed class KafkaConsumerOptions
     public ProducerConfig? DeadLetterProducer { get; set; }
 
     /// <summary>
-    /// Gets or sets a callback told of each poison record (with the outcome that condemned it) instead of, or with
-    /// <see cref="DeadLetterTopic"/> after, producing it there. The record is committed once it returns; if it throws, it
-    /// is called again after <see cref="RetryBackoff"/>.
+    /// Gets or sets a callback told of each poison record (with the handler and outcome that condemned it, and why)
+    /// instead of, or with <see cref="DeadLetterTopic"/> after, producing it there. The record is committed once it
+    /// returns; if it throws, it is called again after <see cref="RetryBackoff"/>.
     /// </summary>
-    public Func<ConsumeResult<byte[]?, byte[]?>, ProcessingResult, CancellationToken, ValueTask>? OnDeadLetter { get; set; }
+    public Func<KafkaDeadLetter, CancellationToken, ValueTask>? OnDeadLetter { get; set; }
 
     /// <summary>Gets or sets how many records of one partition are held in memory ahead of its handler before the partition is paused.</summary>
     /// <value>The default value is 500.</value>
