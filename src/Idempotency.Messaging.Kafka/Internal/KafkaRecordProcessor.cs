@@ -72,7 +72,7 @@ internal sealed class KafkaRecordProcessor(
     private async Task DeliverAsync(Delivery delivery, CancellationToken abort)
     {
         var message = KafkaInboundMessage.Create(delivery.Record, options, delivery.Attempt);
-        var pending = delivery.Pending ??= options.Handlers.Where(h => h.Takes(message)).ToList();
+        var pending = delivery.Pending ??= options.Handlers.For(message.EventType);
         var scope = services.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
@@ -159,7 +159,7 @@ internal sealed class KafkaRecordProcessor(
         public int Attempt { get; private set; } = 1;
 
         /// <summary>Gets or sets the handlers not done with the record yet; <see langword="null"/> until its message was read.</summary>
-        public List<KafkaHandler>? Pending { get; set; }
+        public List<MessageHandler>? Pending { get; set; }
 
         /// <summary>Gets or sets the first handler's poison, dead-lettered once no handler is pending.</summary>
         public KafkaDeadLetter? Condemned { get; set; }

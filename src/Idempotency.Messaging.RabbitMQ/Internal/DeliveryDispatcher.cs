@@ -54,7 +54,7 @@ internal sealed class DeliveryDispatcher(RabbitMqConsumerOptions options, IIdemp
 
     private async Task<BrokerAnswer> ProcessAsync(InboundMessage message, CancellationToken stopping)
     {
-        var handlers = options.Handlers.Where(h => h.Takes(message.EventType)).ToList();
+        var handlers = options.Handlers.For(message.EventType);
         if (handlers.Count == 0)
         {
             // Misrouted or a type nobody handles yet: kept on the dead-letter exchange, not silently acknowledged.
