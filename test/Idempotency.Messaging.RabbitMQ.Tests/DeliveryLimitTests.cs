@@ -15,19 +15,7 @@ public sealed class DeliveryLimitTests(RabbitMqFixture rabbit)
         var queue = await rabbit.ClassicQueueAsync(deadLetters: true);
         var attempts = new ConcurrentQueue<int>();
         var told = new ConcurrentQueue<RabbitMqDeadLetter>();
-        await using var app = await ConsumerApp.StartAsync(rabbit, queue.Name, o =>
-        {
-            o.AddHandler("charge", (m, _, _) =>
-            {
-                attempts.Enqueue(m.DeliveryAttempt);
-                throw new InvalidOperationException("card declined");
-            });
-            o.OnDeadLetter = (dead, _) =>
-            {
-                told.Enqueue(dead);
-                return ValueTask.CompletedTask;
-            };
-        });
+        await using var app = await ConsumerApp.StartAsync(rabbit, queue.Name, o => FailEveryDelivery(o, attempts, told));
 
         await rabbit.PublishAsync(string.Empty, queue.Name, Events.Body("evt-1"), Events.Properties());
 
@@ -54,16 +42,7 @@ public sealed class DeliveryLimitTests(RabbitMqFixture rabbit)
             o =>
             {
                 o.DeliveryLimit = 2;
-                o.AddHandler("charge", (m, _, _) =>
-                {
-                    attempts.Enqueue(m.DeliveryAttempt);
-                    throw new InvalidOperationException("card declined");
-                });
-                o.OnDeadLetter = (dead, _) =>
-                {
-                    told.Enqueue(dead);
-                    return ValueTask.CompletedTask;
-                };
+                FailEveryDelivery(o, attempts, told);
             },
             consumer: c => c.MaxDeliveries = 10); // the handler alone would be retried longer than the queue delivers
 
@@ -78,6 +57,21 @@ public sealed class DeliveryLimitTests(RabbitMqFixture rabbit)
         Assert.StartsWith("delivery 3 was the last the queue makes (DeliveryLimit 2) and ended Failed", dead.Reason, StringComparison.Ordinal);
         var message = await rabbit.GetAsync(queue.DeadLetterQueue!);
         Assert.Equal("rejected", DeathReason(message!)); // rejected by the consumer, not dropped by the broker's limit
+    }
+
+    // A handler that throws on every delivery, noting which delivery it saw, and a callback noting each dead letter.
+    private static void FailEveryDelivery(RabbitMqConsumerOptions o, ConcurrentQueue<int> attempts, ConcurrentQueue<RabbitMqDeadLetter> told)
+    {
+        o.AddHandler("charge", (m, _, _) =>
+        {
+            attempts.Enqueue(m.DeliveryAttempt);
+            throw new InvalidOperationException("card declined");
+        });
+        o.OnDeadLetter = (dead, _) =>
+        {
+            told.Enqueue(dead);
+            return ValueTask.CompletedTask;
+        };
     }
 
     private static string DeathReason(global::RabbitMQ.Client.BasicGetResult message)
