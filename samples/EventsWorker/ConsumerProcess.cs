@@ -86,7 +86,9 @@ internal sealed class ConsumerProcess : IAsyncDisposable
         }
     }
 
-    // A delivery is acknowledged when every handler has processed it; any handler's dead letter sends it there.
+    // A delivery is acknowledged when every handler has processed it. A retry wins over a dead letter: while any handler
+    // still needs another delivery it is redelivered (the others are duplicates then); once only poisoned handlers are
+    // left it is dead-lettered.
     private void Answer(BrokerMessage delivery, List<ProcessingResult> answers)
     {
         foreach (var answer in answers)
@@ -98,13 +100,13 @@ internal sealed class ConsumerProcess : IAsyncDisposable
         {
             _broker.Ack(delivery);
         }
-        else if (answers.Any(a => a.DeadLetter))
+        else if (answers.All(a => a.ShouldAcknowledge || a.DeadLetter))
         {
             _broker.DeadLetter(delivery);
         }
         else
         {
-            var delay = answers.Max(a => a.RetryAfter);
+            var delay = answers.Where(a => !a.ShouldAcknowledge && !a.DeadLetter).Max(a => a.RetryAfter);
             _broker.Nak(delivery, delay > TimeSpan.Zero ? delay : TimeSpan.FromMilliseconds(200));
         }
     }

@@ -11,8 +11,6 @@ namespace Idempotency.Messaging.Kafka;
 /// </summary>
 public sealed class KafkaConsumerOptions
 {
-    private readonly List<KafkaHandler> _handlers = [];
-
     /// <summary>
     /// Gets or sets the Confluent.Kafka consumer settings; <see cref="ClientConfig.BootstrapServers"/> and
     /// <see cref="ConsumerConfig.GroupId"/> are required. The consumer always runs with
@@ -64,11 +62,11 @@ public sealed class KafkaConsumerOptions
     public ProducerConfig? DeadLetterProducer { get; set; }
 
     /// <summary>
-    /// Gets or sets a callback told of each poison record (with the outcome that condemned it) instead of, or with
-    /// <see cref="DeadLetterTopic"/> after, producing it there. The record is committed once it returns; if it throws, it
-    /// is called again after <see cref="RetryBackoff"/>.
+    /// Gets or sets a callback told of each poison record (with the handler and outcome that condemned it, and why)
+    /// instead of, or with <see cref="DeadLetterTopic"/> after, producing it there. The record is committed once it
+    /// returns; if it throws, it is called again after <see cref="RetryBackoff"/>.
     /// </summary>
-    public Func<ConsumeResult<byte[]?, byte[]?>, ProcessingResult, CancellationToken, ValueTask>? OnDeadLetter { get; set; }
+    public Func<KafkaDeadLetter, CancellationToken, ValueTask>? OnDeadLetter { get; set; }
 
     /// <summary>Gets or sets how many records of one partition are held in memory ahead of its handler before the partition is paused.</summary>
     /// <value>The default value is 500.</value>
@@ -78,7 +76,7 @@ public sealed class KafkaConsumerOptions
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan DrainTimeout { get; set; } = KafkaConsumerDefaults.DrainTimeout;
 
-    internal IReadOnlyList<KafkaHandler> Handlers => _handlers;
+    internal MessageHandlers Handlers { get; } = new();
 
     /// <summary>
     /// Adds a handler of every event the consumer receives. Records are kept per handler name, so two handlers of one
@@ -87,8 +85,11 @@ public sealed class KafkaConsumerOptions
     /// <param name="handler">The handler's name (the record's operation name): stable across releases.</param>
     /// <param name="handle">The handler: the message, the services of a scope created for the record, and a token cancelled when the consumer gives up waiting for it.</param>
     /// <returns>These options.</returns>
-    public KafkaConsumerOptions AddHandler(string handler, Func<InboundMessage, IServiceProvider, CancellationToken, ValueTask> handle) =>
-        Add(handler, null, handle);
+    public KafkaConsumerOptions AddHandler(string handler, Func<InboundMessage, IServiceProvider, CancellationToken, ValueTask> handle)
+    {
+        Handlers.Add(handler, handle);
+        return this;
+    }
 
     /// <summary>Adds a handler of one event type.</summary>
     /// <param name="handler">The handler's name (the record's operation name): stable across releases.</param>
@@ -97,15 +98,7 @@ public sealed class KafkaConsumerOptions
     /// <returns>These options.</returns>
     public KafkaConsumerOptions AddHandler(string handler, string eventType, Func<InboundMessage, IServiceProvider, CancellationToken, ValueTask> handle)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(eventType);
-        return Add(handler, eventType, handle);
-    }
-
-    private KafkaConsumerOptions Add(string handler, string? eventType, Func<InboundMessage, IServiceProvider, CancellationToken, ValueTask> handle)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(handler);
-        ArgumentNullException.ThrowIfNull(handle);
-        _handlers.Add(new KafkaHandler(handler, eventType, handle));
+        Handlers.Add(handler, eventType, handle);
         return this;
     }
 }

@@ -60,14 +60,17 @@ public sealed class NatsConsumerOptions
     /// <value>The default value is <see langword="null"/> (computed only).</value>
     public TimeSpan? RetryHorizon { get; set; }
 
-    internal List<NatsHandler> Handlers { get; } = [];
+    internal MessageHandlers Handlers { get; } = new();
 
     /// <summary>Adds a handler of every message the consumer receives. Its records are kept under its name, so each handler runs once per event.</summary>
     /// <param name="handler">The handler's name (the record's operation name): keep it stable across releases.</param>
     /// <param name="handle">The handler; it gets the message, a service scope of its own and a token that fires when the consumer stops.</param>
     /// <returns>These options.</returns>
-    public NatsConsumerOptions AddHandler(string handler, Func<InboundMessage, IServiceProvider, CancellationToken, ValueTask> handle) =>
-        Add(handler, eventType: null, handle);
+    public NatsConsumerOptions AddHandler(string handler, Func<InboundMessage, IServiceProvider, CancellationToken, ValueTask> handle)
+    {
+        Handlers.Add(handler, handle);
+        return this;
+    }
 
     /// <summary>Adds a handler of one event type; other messages pass it by. Its records are kept under its name.</summary>
     /// <param name="handler">The handler's name (the record's operation name): keep it stable across releases.</param>
@@ -76,15 +79,7 @@ public sealed class NatsConsumerOptions
     /// <returns>These options.</returns>
     public NatsConsumerOptions AddHandler(string handler, string eventType, Func<InboundMessage, IServiceProvider, CancellationToken, ValueTask> handle)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(eventType);
-        return Add(handler, eventType, handle);
-    }
-
-    private NatsConsumerOptions Add(string handler, string? eventType, Func<InboundMessage, IServiceProvider, CancellationToken, ValueTask> handle)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(handler);
-        ArgumentNullException.ThrowIfNull(handle);
-        Handlers.Add(new NatsHandler(handler, eventType, handle));
+        Handlers.Add(handler, eventType, handle);
         return this;
     }
 }

@@ -7,8 +7,6 @@ namespace Idempotency.Messaging.RabbitMQ;
 /// </summary>
 public sealed class RabbitMqConsumerOptions
 {
-    private readonly List<RabbitMqHandler> _handlers = [];
-
     /// <summary>Gets or sets the queue consumed; set from the registration's queue name.</summary>
     public string Queue { get; set; } = string.Empty;
 
@@ -28,9 +26,12 @@ public sealed class RabbitMqConsumerOptions
     public RabbitMqEventTypeSource EventTypeSource { get; set; } = RabbitMqEventTypeSource.TypeProperty;
 
     /// <summary>
-    /// Gets or sets the queue's delivery limit (the quorum queue argument <c>x-delivery-limit</c>): together with
-    /// <see cref="MaxRequeueDelay"/> it bounds how long the broker redelivers a message, the retry horizon checked
-    /// against record TTLs at start-up. Classic queues have no limit: set <see cref="RetryHorizon"/> instead. Zero: unknown.
+    /// Gets or sets the queue's delivery limit (the quorum queue argument <c>x-delivery-limit</c>, which allows that many
+    /// redeliveries: limit + 1 deliveries in all). A message not done on its last delivery is dead-lettered by the
+    /// consumer (telling <see cref="OnDeadLetter"/>) rather than requeued for the broker to drop to the dead-letter
+    /// exchange; on a classic queue, which does not count deliveries, the consumer applies the limit to its own count.
+    /// Together with <see cref="MaxRequeueDelay"/> it bounds how long a message is redelivered, the retry horizon
+    /// checked against record TTLs at start-up. Zero: unknown (no limit applied; set <see cref="RetryHorizon"/>).
     /// </summary>
     /// <value>The default value is 0.</value>
     public int DeliveryLimit { get; set; }
@@ -65,14 +66,17 @@ public sealed class RabbitMqConsumerOptions
     /// <value>The default value is <see langword="null"/>.</value>
     public Func<RabbitMqDeadLetter, CancellationToken, ValueTask>? OnDeadLetter { get; set; }
 
-    internal IReadOnlyList<RabbitMqHandler> Handlers => _handlers;
+    internal MessageHandlers Handlers { get; } = new();
 
     /// <summary>Adds a handler of every event type on the queue. Its records are kept under its name, so each handler runs once per event.</summary>
     /// <param name="handler">The handler's name (the record's operation name): stable across releases.</param>
     /// <param name="handle">The handler; it gets the message, the delivery's service scope and a token that fires when the consumer stops.</param>
     /// <returns>These options.</returns>
-    public RabbitMqConsumerOptions AddHandler(string handler, Func<InboundMessage, IServiceProvider, CancellationToken, ValueTask> handle) =>
-        Add(handler, eventType: null, handle);
+    public RabbitMqConsumerOptions AddHandler(string handler, Func<InboundMessage, IServiceProvider, CancellationToken, ValueTask> handle)
+    {
+        Handlers.Add(handler, handle);
+        return this;
+    }
 
     /// <summary>Adds a handler of one event type. Its records are kept under its name, so each handler runs once per event.</summary>
     /// <param name="handler">The handler's name (the record's operation name): stable across releases.</param>
@@ -81,15 +85,7 @@ public sealed class RabbitMqConsumerOptions
     /// <returns>These options.</returns>
     public RabbitMqConsumerOptions AddHandler(string handler, string eventType, Func<InboundMessage, IServiceProvider, CancellationToken, ValueTask> handle)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(eventType);
-        return Add(handler, eventType, handle);
-    }
-
-    private RabbitMqConsumerOptions Add(string handler, string? eventType, Func<InboundMessage, IServiceProvider, CancellationToken, ValueTask> handle)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(handler);
-        ArgumentNullException.ThrowIfNull(handle);
-        _handlers.Add(new RabbitMqHandler(handler, eventType, handle));
+        Handlers.Add(handler, eventType, handle);
         return this;
     }
 }

@@ -43,6 +43,41 @@ public sealed class DeadLetterTests(NatsFixture nats) : IClassFixture<NatsFixtur
     }
 
     [Fact]
+    public async Task OneHandlerConflicts_AnotherNeedsARetry_RedeliveredUntilItRan_ThenDeadLettered()
+    {
+        var stream = await nats.CreateStreamAsync();
+        await stream.CreateConsumerAsync("billing", c => c.Backoff = [TimeSpan.FromMilliseconds(200)]);
+        var deadLetters = await DeadLetterStreamAsync();
+        var runs = new HandlerRuns();
+        var chargeAttempts = 0;
+        await using var host = new ConsumerHost(stream, new InMemoryIdempotencyStore(), o =>
+        {
+            o.Consumer = "billing";
+            o.DeadLetterSubject = deadLetters.Subject;
+            o.AddHandler("audit", runs.Handler("audit"));
+            o.AddHandler("charge-card", stream.Subject("paid"), runs.Handler("charge-card", (_, _, _) =>
+                Interlocked.Increment(ref chargeAttempts) == 1 ? throw new TimeoutException("card network") : Task.CompletedTask));
+        });
+
+        // evt-1 reaches the audit first as a refund; then as a payment with another payload: a conflict for the audit
+        // alone, while the charge is new to the card handler, whose first run fails.
+        await stream.PublishAsync("evt-1", eventName: "refunded", data: "{\"amount\":10}", messageId: "m-1");
+        await stream.PublishAsync("evt-1", eventName: "paid", data: "{\"amount\":99}", messageId: "m-2");
+
+        await host.StartAsync();
+        await stream.WaitUntilAllAnsweredAsync("billing", 2, TimeSpan.FromSeconds(20));
+
+        Assert.Equal(2, chargeAttempts);
+        Assert.Equal(1, runs["charge-card", "evt-1"]);
+        Assert.Equal(1, runs["audit", "evt-1"]);
+        Assert.Equal(2, host.Count(MessageOutcome.Conflict)); // the audit's answer on both deliveries, without running
+        var dead = await deadLetters.ReadOneAsync();
+        Assert.Equal("Conflict", Header(dead, "Idempotency-Outcome"));
+        Assert.Equal("audit", Header(dead, "Idempotency-Handler"));
+        Assert.Equal("2", Header(dead, "Idempotency-Deliveries"));
+    }
+
+    [Fact]
     public async Task ConflictWithoutADeadLetterSubject_Terminated()
     {
         var stream = await nats.CreateStreamAsync();

@@ -54,6 +54,27 @@ public sealed class DeliveryAnswerTests
         Assert.Equal("the key was already used", answer.Reason);
     }
 
+    [Theory]
+    [InlineData(MessageOutcome.Failed)]
+    [InlineData(MessageOutcome.InProgress)]
+    [InlineData(MessageOutcome.StoreUnavailable)]
+    public void DeadLetterAskedWhileAnotherHandlerNeedsARetry_NaksSoThatHandlerGetsItsRedelivery(MessageOutcome retrying)
+    {
+        var answer = Decide(1, Result("a", MessageOutcome.Conflict, deadLetter: true, reason: "the key was already used"), Result("b", retrying, retryAfter: TimeSpan.FromSeconds(1)));
+
+        Assert.Equal(AnswerKind.Nak, answer.Kind);
+        Assert.Equal("b", answer.Cause!.Value.Handler);
+    }
+
+    [Fact]
+    public void DeadLetterAskedWhileAnotherHandlerNeedsARetry_OnTheLastDelivery_DeadLetters()
+    {
+        var answer = Decide(4, Result("a", MessageOutcome.Conflict, deadLetter: true), Result("b", MessageOutcome.Failed));
+
+        Assert.Equal(AnswerKind.DeadLetter, answer.Kind);
+        Assert.Contains("delivery 4 was the last JetStream makes", answer.Reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void NotDoneOnTheLastDelivery_IsDeadLetteredRatherThanDropped()
     {

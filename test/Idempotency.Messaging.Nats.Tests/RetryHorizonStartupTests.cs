@@ -116,7 +116,18 @@ public sealed class RetryHorizonStartupTests(NatsFixture nats) : IClassFixture<N
 
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(host.StartAsync);
 
-        Assert.Contains("'charge-card' is added 2 times", Assert.Single(ex.Failures), StringComparison.Ordinal);
+        Assert.Equal("The handler name 'charge-card' is added twice for the same event type; give each handler its own name.", Assert.Single(ex.Failures));
+    }
+
+    [Fact]
+    public async Task HandlerNameThatIsNotAnOperationName_StartFails()
+    {
+        var stream = await nats.CreateStreamAsync();
+        await using var host = Host(stream, o => o.AddHandler("send email", (_, _, _) => ValueTask.CompletedTask));
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(host.StartAsync);
+
+        Assert.StartsWith("The handler name 'send email' is not a valid operation name", Assert.Single(ex.Failures), StringComparison.Ordinal);
     }
 
     private static ConsumerHost Host(TestStream stream, Action<NatsConsumerOptions> configure, Action<IdempotencyOptions>? engine = null) =>

@@ -16,6 +16,7 @@ await using var multiplexer = await ConnectionMultiplexer.ConnectAsync(arguments
 await using var connection = await new ConnectionFactory { Uri = new Uri(arguments.Value("--amqp")) }.CreateConnectionAsync();
 var log = arguments.Value("--log");
 var hang = arguments.Value("--hang", string.Empty);
+var appending = new Lock();
 
 var services = new ServiceCollection();
 services.AddSingleton<IConnectionMultiplexer>(multiplexer);
@@ -37,7 +38,15 @@ services.AddIdempotency(o =>
         using var body = JsonDocument.Parse(message.Body);
         var eventId = body.RootElement.GetProperty("eventId").GetString()!;
         var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
-        await File.AppendAllTextAsync(log, string.Create(CultureInfo.InvariantCulture, $"RUN {eventId} {Environment.ProcessId} {now}\n"), ct);
+        var line = string.Create(CultureInfo.InvariantCulture, $"RUN {eventId} {Environment.ProcessId} {now}\n");
+
+        // One append at a time: .NET appends by seeking to the end, not with O_APPEND, so two handlers appending at once
+        // write at the same offset and one line is lost (the crash test then saw fewer runs than happened, under load).
+        lock (appending)
+        {
+            File.AppendAllText(log, line);
+        }
+
         if (eventId == hang)
         {
             Console.WriteLine("HANGING");

@@ -49,7 +49,7 @@ public sealed class CrashTests(RabbitMqFixture rabbit) : IAsyncLifetime
         var killedAt = TimeProvider.System.GetUtcNow();
         using var survivor = ChildConsumer.Start(arguments);
         await survivor.WaitForLineAsync("READY", Timeout);
-        await Events.EventuallyAsync(() => Runs().Count == events.Count + 1, Timeout, () => $"{Runs().Count} runs; {survivor.Describe()}");
+        await Events.EventuallyAsync(() => Runs().Count == events.Count + 1, Timeout, () => $"{Runs().Count} runs ({string.Join(", ", Runs().Select(r => r.EventId))}); {survivor.Describe()}");
         await rabbit.DrainedAsync(queue.Name, Timeout);
         await survivor.StopAsync(Timeout);
 

@@ -53,6 +53,44 @@ public sealed class DeadLetterTests(RabbitMqFixture rabbit)
     }
 
     [Fact]
+    public async Task OneHandlerConflicts_AnotherNeedsARetry_RequeuedUntilItRan_ThenDeadLettered()
+    {
+        var queue = await rabbit.QuorumQueueAsync(deadLetters: true);
+        var auditRuns = 0;
+        var chargeAttempts = 0;
+        var told = new ConcurrentQueue<RabbitMqDeadLetter>();
+        await using var app = await ConsumerApp.StartAsync(rabbit, queue.Name, o =>
+        {
+            o.AddHandler("audit", (_, _, _) =>
+            {
+                Interlocked.Increment(ref auditRuns);
+                return ValueTask.CompletedTask;
+            });
+            o.AddHandler("charge", "payment.charged", (_, _, _) =>
+                Interlocked.Increment(ref chargeAttempts) == 1 ? throw new TimeoutException("card network") : ValueTask.CompletedTask);
+            o.OnDeadLetter = Tell(told);
+        });
+
+        // evt-1 reaches the audit first as a refund; then as a charge with another payload: a conflict for the audit
+        // alone, while the charge is new to the card handler, whose first run fails.
+        await rabbit.PublishAsync(string.Empty, queue.Name, Events.Body("evt-1", amount: 10), Events.Properties("payment.refunded"));
+        await Events.EventuallyAsync(() => Volatile.Read(ref auditRuns) == 1, Timeout, () => "the refund did not reach the audit");
+        await rabbit.PublishAsync(string.Empty, queue.Name, Events.Body("evt-1", amount: 99), Events.Properties("payment.charged"));
+
+        await DeadLetteredAsync(queue);
+        await rabbit.DrainedAsync(queue.Name, Timeout);
+        await app.StopAsync();
+
+        Assert.Equal(2, chargeAttempts); // the failed run, then the one its redelivery made; not dead-lettered after the first
+        Assert.Equal(1, auditRuns);
+        var dead = Assert.Single(told);
+        Assert.Equal("audit", dead.Handler);
+        Assert.Equal(MessageOutcome.Conflict, dead.Result!.Outcome);
+        Assert.Equal(2, dead.Message.DeliveryAttempt);
+        Assert.Equal(0u, await rabbit.ReadyCountAsync(queue.Name));
+    }
+
+    [Fact]
     public async Task NoHandlerForTheEventType_DeadLetteredNotAcknowledged()
     {
         var queue = await rabbit.QuorumQueueAsync(deadLetters: true);

@@ -79,10 +79,10 @@ public sealed class StartupTests
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => services.GetServices<IHostedService>().Single().StartAsync(CancellationToken.None));
 
         Assert.Equal(4, ex.Failures.Count());
-        Assert.Contains(ex.Failures, f => f.Contains("the handler name 'send email' is not a valid operation name", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("The handler name 'send email' is not a valid operation name", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.Contains("ConcurrentDeliveries must be between 1 and PrefetchCount", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.Contains("MaxRequeueDelay must be between RequeueDelay", StringComparison.Ordinal));
-        Assert.Contains(ex.Failures, f => f.Contains("the handler name 'charge' is added twice", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("The handler name 'charge' is added twice", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -22,25 +22,9 @@ internal static class KafkaConsumerOptionsValidator
             yield return $"{nameof(options.Topics)} must list at least one topic, and no empty name.";
         }
 
-        if (options.Handlers.Count == 0)
+        foreach (var error in options.Handlers.Errors($"{nameof(KafkaConsumerOptions)}.{nameof(KafkaConsumerOptions.AddHandler)}"))
         {
-            yield return "Add at least one handler (KafkaConsumerOptions.AddHandler).";
-        }
-
-        foreach (var handler in options.Handlers.Where(h => !IsValidHandlerName(h.Name)))
-        {
-            yield return $"The handler name '{handler.Name}' is not a valid operation name: 1-100 characters of letters, digits, '.', '_', '-' or '/'.";
-        }
-
-        // Records are kept per handler name: two handlers of one name taking one event type would share a record, and
-        // the second would never run.
-        foreach (var named in options.Handlers.GroupBy(h => h.Name, StringComparer.Ordinal))
-        {
-            var types = named.Select(h => h.EventType).ToList();
-            if (types.Count > 1 && (types.Contains(null) || types.Distinct(StringComparer.Ordinal).Count() < types.Count))
-            {
-                yield return $"The handler name '{named.Key}' is added twice for the same event type; give each handler its own name.";
-            }
+            yield return error;
         }
 
         if (options.EventTypeHeaders.Any(string.IsNullOrWhiteSpace))
@@ -77,9 +61,4 @@ internal static class KafkaConsumerOptionsValidator
             yield return $"{nameof(options.DeadLetterTopic)} must be a topic name that is not one of {nameof(options.Topics)}.";
         }
     }
-
-    // The handler name is the record's operation name, a store-key segment: checked here so a bad name fails start-up,
-    // not every delivery.
-    private static bool IsValidHandlerName(string name) =>
-        name.Length is > 0 and <= 100 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '/');
 }

@@ -12,6 +12,7 @@ internal sealed class KafkaConsumerService : IHostedService, IDisposable
 {
     private readonly KafkaConsumerOptions _options;
     private readonly IIdempotentConsumer _consumer;
+    private readonly int _maxDeliveries;
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
@@ -22,7 +23,7 @@ internal sealed class KafkaConsumerService : IHostedService, IDisposable
     public KafkaConsumerService(IOptions<KafkaConsumerOptions> options, IOptions<IdempotentConsumerOptions> consumerOptions, IIdempotentConsumer consumer, IServiceProvider services, ILoggerFactory? loggerFactory = null)
     {
         _options = options.Value;
-        _ = consumerOptions.Value; // the retry-horizon check
+        _maxDeliveries = consumerOptions.Value.MaxDeliveries; // reading the options runs the retry-horizon check
         _consumer = consumer;
         _services = services;
         _logger = (ILogger?)loggerFactory?.CreateLogger("Idempotency.Messaging.Kafka") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
@@ -32,7 +33,7 @@ internal sealed class KafkaConsumerService : IHostedService, IDisposable
     {
         var clientLog = new KafkaClientLog(_logger);
         _deadLetters = new KafkaDeadLetters(_options, clientLog);
-        var processor = new KafkaRecordProcessor(_consumer, _options, _deadLetters, _services, _logger);
+        var processor = new KafkaRecordProcessor(_consumer, _options, _maxDeliveries, _deadLetters, _services, _logger);
         _loop = new KafkaPollLoop(_options, processor, clientLog, _logger);
         var loop = _loop;
         _run = Task.Factory.StartNew(

@@ -33,19 +33,24 @@ internal sealed class KafkaDeadLetters : IDisposable
         }
     }
 
-    public async ValueTask SendAsync(ConsumeResult<byte[]?, byte[]?> record, string handler, ProcessingResult result, CancellationToken cancellationToken)
+    public async ValueTask SendAsync(KafkaDeadLetter dead, CancellationToken cancellationToken)
     {
         if (_producer is not null)
         {
+            var record = dead.Record;
             var headers = new Headers();
             foreach (var header in record.Message.Headers ?? [])
             {
                 headers.Add(header.Key, header.GetValueBytes());
             }
 
-            headers.Add(ReasonHeader, Encoding.UTF8.GetBytes(result.Reason ?? result.Exception?.Message ?? result.Outcome.ToString()));
-            headers.Add(OutcomeHeader, Encoding.UTF8.GetBytes(result.Outcome.ToString()));
-            headers.Add(HandlerHeader, Encoding.UTF8.GetBytes(handler));
+            headers.Add(ReasonHeader, Encoding.UTF8.GetBytes(dead.Reason));
+            headers.Add(OutcomeHeader, Encoding.UTF8.GetBytes((dead.Result?.Outcome ?? MessageOutcome.Failed).ToString()));
+            if (dead.Handler is { } handler)
+            {
+                headers.Add(HandlerHeader, Encoding.UTF8.GetBytes(handler));
+            }
+
             headers.Add(SourceHeader, Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{record.Topic}/{record.Partition.Value}/{record.Offset.Value}")));
             var message = new Message<byte[]?, byte[]?> { Key = record.Message.Key, Value = record.Message.Value, Headers = headers };
             await _producer.ProduceAsync(_options.DeadLetterTopic, message, cancellationToken).ConfigureAwait(false);
@@ -53,7 +58,7 @@ internal sealed class KafkaDeadLetters : IDisposable
 
         if (_options.OnDeadLetter is { } callback)
         {
-            await callback(record, result, cancellationToken).ConfigureAwait(false);
+            await callback(dead, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -15,7 +15,7 @@ internal static partial class Log
     public static partial void Retrying(ILogger logger, LogLevel level, string topic, int partition, long offset, MessageOutcome outcome, int attempt, TimeSpan delay);
 
     [LoggerMessage(264, LogLevel.Warning, "Record {Topic} [{Partition}] @{Offset} dead-lettered for handler {Handler}: {Outcome}, {Reason}", EventName = "KafkaRecordDeadLettered")]
-    public static partial void DeadLettered(ILogger logger, string topic, int partition, long offset, string handler, MessageOutcome outcome, string? reason);
+    public static partial void DeadLettered(ILogger logger, string topic, int partition, long offset, string? handler, MessageOutcome outcome, string reason);
 
     [LoggerMessage(265, LogLevel.Error, "Dead-lettering record {Topic} [{Partition}] @{Offset} failed; it is not committed and is tried again in {Delay}", EventName = "KafkaDeadLetterFailed")]
     public static partial void DeadLetterFailed(ILogger logger, Exception exception, string topic, int partition, long offset, TimeSpan delay);
@@ -41,7 +41,7 @@ internal static partial class Log
     [LoggerMessage(271, LogLevel.Debug, "Offset {Topic} [{Partition}] @{Offset} not stored (the partition is no longer assigned): {Reason}", EventName = "KafkaOffsetNotStored")]
     public static partial void OffsetNotStored(ILogger logger, string topic, int partition, long offset, string reason);
 
-    [LoggerMessage(272, LogLevel.Error, "Processing record {Topic} [{Partition}] @{Offset} threw; it is not committed and is tried again in {Delay}", EventName = "KafkaProcessingError")]
+    [LoggerMessage(272, LogLevel.Error, "Processing record {Topic} [{Partition}] @{Offset} threw; it is not committed and is tried again in {Delay}, or dead-lettered on delivery MaxDeliveries", EventName = "KafkaProcessingError")]
     public static partial void ProcessingError(ILogger logger, Exception exception, string topic, int partition, long offset, TimeSpan delay);
 
     [LoggerMessage(273, LogLevel.Critical, "The Kafka consumer stopped on an error; nothing more is consumed until the service restarts", EventName = "KafkaConsumerFailed")]

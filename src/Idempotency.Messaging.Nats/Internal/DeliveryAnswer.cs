@@ -19,11 +19,15 @@ internal enum AnswerKind
 internal readonly record struct DeliveryAnswer(AnswerKind Kind, TimeSpan Delay, HandlerResult? Cause, string? Reason)
 {
     /// <summary>
-    /// Acknowledges only when every handler may forget the message; dead-letters when one asks for it, or when JetStream
-    /// would not redeliver it again (its last delivery), so nothing is dropped silently. Otherwise naks: a failed handler
-    /// waits what the consumer itself would wait for this delivery (its back-off step or ack wait), an in-progress or
-    /// store-unavailable one its retry-after, but never longer than that wait, which keeps every redelivery inside the
-    /// horizon computed from the consumer (<see cref="RedeliverySchedule.Horizon"/>).
+    /// Acknowledges only when every handler may forget the message. Otherwise a retry wins over a dead letter: while any
+    /// handler still needs another delivery (failed and released, in progress elsewhere, store unavailable) the message
+    /// is nak'd, so dead-lettering it for one handler's poison does not take the delivery away from another; the
+    /// handlers that processed it are duplicates on the redelivery, and a poisoned one (a conflict, a remembered
+    /// failure) is poisoned again without running. Once only poisoned handlers are left, it is dead-lettered; on
+    /// JetStream's last delivery it is dead-lettered whatever is left, so nothing is dropped silently. A nak waits what
+    /// the consumer itself would wait for this delivery (its back-off step or ack wait) after a failure, the outcome's
+    /// retry-after otherwise, but never longer than that wait, which keeps every redelivery inside the horizon computed
+    /// from the consumer (<see cref="RedeliverySchedule.Horizon"/>).
     /// </summary>
     public static DeliveryAnswer Decide(IReadOnlyList<HandlerResult> results, long delivery, RedeliverySchedule schedule)
     {
@@ -32,15 +36,14 @@ internal readonly record struct DeliveryAnswer(AnswerKind Kind, TimeSpan Delay, 
             return new(AnswerKind.Ack, TimeSpan.Zero, null, null);
         }
 
-        foreach (var result in results)
+        var retrying = results.Where(static r => !r.Acknowledge && !r.DeadLetter).ToList();
+        if (retrying.Count == 0)
         {
-            if (result.DeadLetter)
-            {
-                return new(AnswerKind.DeadLetter, TimeSpan.Zero, result, result.Reason);
-            }
+            var poisoned = results.First(static r => r.DeadLetter);
+            return new(AnswerKind.DeadLetter, TimeSpan.Zero, poisoned, poisoned.Reason);
         }
 
-        var pending = results.First(static r => !r.Acknowledge);
+        var pending = retrying[0];
         if (schedule.IsLast(delivery))
         {
             return new(AnswerKind.DeadLetter, TimeSpan.Zero, pending, string.Create(
@@ -49,8 +52,7 @@ internal readonly record struct DeliveryAnswer(AnswerKind Kind, TimeSpan Delay, 
         }
 
         var wait = schedule.WaitAfter(delivery);
-        var delay = results.Where(static r => !r.Acknowledge)
-            .Max(r => r.Outcome == MessageOutcome.Failed ? wait : TimeSpanMin(r.RetryAfter, wait));
+        var delay = retrying.Max(r => r.Outcome == MessageOutcome.Failed ? wait : TimeSpanMin(r.RetryAfter, wait));
         return new(AnswerKind.Nak, delay, pending, pending.Reason);
     }
 

@@ -41,14 +41,9 @@ internal static class NatsConsumerOptionsValidator
             yield return $"{nameof(NatsConsumerOptions.RetryHorizon)} must be null or between zero and {NatsConsumerDefaults.MaxRetryHorizon.TotalDays} days.";
         }
 
-        if (options.Handlers.Count == 0)
+        foreach (var error in options.Handlers.Errors($"{nameof(NatsConsumerOptions)}.{nameof(NatsConsumerOptions.AddHandler)}"))
         {
-            yield return $"Add at least one handler ({nameof(NatsConsumerOptions.AddHandler)}).";
-        }
-
-        foreach (var named in options.Handlers.GroupBy(static h => h.Name, StringComparer.Ordinal).Where(static g => g.Count() > 1))
-        {
-            yield return $"The handler name '{named.Key}' is added {named.Count()} times: each handler needs its own name, which keeps its records apart.";
+            yield return error;
         }
     }
 }

@@ -8,7 +8,7 @@ internal sealed partial class NatsConsumerService
     private async Task ProcessAsync(NatsDelivery delivery, CancellationToken abort)
     {
         var results = new List<HandlerResult>(_options.Handlers.Count);
-        foreach (var handler in _options.Handlers.Where(h => h.Takes(delivery.Message)))
+        foreach (var handler in _options.Handlers.For(delivery.Message.EventType))
         {
             try
             {

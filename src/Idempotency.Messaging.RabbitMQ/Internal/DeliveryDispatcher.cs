@@ -14,11 +14,18 @@ internal sealed class DeliveryDispatcher(RabbitMqConsumerOptions options, IIdemp
 {
     // Answers share the channel; one at a time keeps the client's frame writes simple whatever the dispatch concurrency.
     private readonly SemaphoreSlim _answering = new(1, 1);
+    private readonly DeliveryCounts _counts = new();
 
     /// <summary>Processes the delivery and answers it; returns without an answer when the consumer stops mid-way (closing the channel requeues it).</summary>
     public async Task DispatchAsync(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken stopping)
     {
-        var message = DeliveryMapping.ToMessage(delivery, options);
+        var (attempt, counted) = _counts.Of(delivery, DeliveryMapping.EarlierDeliveries(delivery), out var firstUncounted);
+        if (firstUncounted)
+        {
+            Log.DeliveriesCountedLocally(logger, options.Queue);
+        }
+
+        var message = DeliveryMapping.ToMessage(delivery, options, attempt);
         BrokerAnswer answer;
         try
         {
@@ -41,12 +48,13 @@ internal sealed class DeliveryDispatcher(RabbitMqConsumerOptions options, IIdemp
             answer = BrokerAnswer.Requeue(options.RequeueDelay);
         }
 
+        _counts.Answered(delivery, counted, attempt, requeued: answer.Kind == BrokerAnswerKind.Requeue);
         await AnswerAsync(channel, delivery.DeliveryTag, message, answer, stopping).ConfigureAwait(false);
     }
 
     private async Task<BrokerAnswer> ProcessAsync(InboundMessage message, CancellationToken stopping)
     {
-        var handlers = options.Handlers.Where(h => h.Takes(message.EventType)).ToList();
+        var handlers = options.Handlers.For(message.EventType);
         if (handlers.Count == 0)
         {
             // Misrouted or a type nobody handles yet: kept on the dead-letter exchange, not silently acknowledged.
@@ -72,7 +80,7 @@ internal sealed class DeliveryDispatcher(RabbitMqConsumerOptions options, IIdemp
             }
         }
 
-        return BrokerAnswer.Decide(results, options);
+        return BrokerAnswer.Decide(results, message.DeliveryAttempt, options);
     }
 
     private async Task<bool> TellDeadLetterAsync(InboundMessage message, BrokerAnswer answer, CancellationToken stopping)

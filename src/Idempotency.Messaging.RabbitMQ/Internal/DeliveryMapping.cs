@@ -8,7 +8,8 @@ namespace Idempotency.Messaging.RabbitMQ;
 /// <summary>Turns an AMQP delivery into the transport-neutral <see cref="InboundMessage"/>.</summary>
 internal static class DeliveryMapping
 {
-    public static InboundMessage ToMessage(BasicDeliverEventArgs delivery, RabbitMqConsumerOptions options)
+    /// <summary>Builds the message of a delivery; <paramref name="attempt"/> is which delivery of it this is (see <see cref="DeliveryCounts"/>).</summary>
+    public static InboundMessage ToMessage(BasicDeliverEventArgs delivery, RabbitMqConsumerOptions options, int attempt)
     {
         var properties = delivery.BasicProperties;
         var headers = properties.IsHeadersPresent() ? Headers(properties.Headers) : null;
@@ -18,7 +19,7 @@ internal static class DeliveryMapping
         {
             MessageId = properties.IsMessageIdPresent() && !string.IsNullOrEmpty(properties.MessageId) ? properties.MessageId : null,
             Headers = headers,
-            DeliveryAttempt = Attempt(properties.Headers, delivery.Redelivered),
+            DeliveryAttempt = attempt,
         };
     }
 
@@ -34,29 +35,24 @@ internal static class DeliveryMapping
             : options.Queue;
     }
 
-    /// <summary>
-    /// Quorum queues count earlier deliveries in <c>x-delivery-count</c>; classic queues only say whether the message may
-    /// have been delivered before (<c>redelivered</c>), so every redelivery there is attempt 2.
-    /// </summary>
-    private static int Attempt(IDictionary<string, object?>? headers, bool redelivered)
+    /// <summary>How often a quorum queue delivered the message before (<c>x-delivery-count</c>); <see langword="null"/> when the queue does not say (a first delivery, or a classic queue).</summary>
+    public static long? EarlierDeliveries(BasicDeliverEventArgs delivery)
     {
-        if (headers is not null && headers.TryGetValue(RabbitMqConsumerDefaults.DeliveryCountHeader, out var count) && count is not null)
+        var headers = delivery.BasicProperties.Headers;
+        if (headers is null || !headers.TryGetValue(RabbitMqConsumerDefaults.DeliveryCountHeader, out var count) || count is null)
         {
-            var earlier = count switch
-            {
-                long value => value,
-                int value => value,
-                short value => value,
-                byte value => value,
-                _ => -1,
-            };
-            if (earlier >= 0)
-            {
-                return (int)Math.Min(earlier + 1, int.MaxValue);
-            }
+            return null;
         }
 
-        return redelivered ? 2 : 1;
+        long earlier = count switch
+        {
+            long value => value,
+            int value => value,
+            short value => value,
+            byte value => value,
+            _ => -1,
+        };
+        return earlier >= 0 ? earlier : null;
     }
 
     /// <summary>Header values as text: AMQP strings arrive as UTF-8 bytes; numbers and booleans are formatted; tables and arrays are left out.</summary>

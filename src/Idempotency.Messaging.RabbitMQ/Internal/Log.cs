@@ -31,4 +31,7 @@ internal static partial class Log
 
     [LoggerMessage(3209, LogLevel.Error, "A message on queue {Queue} was left unanswered after an unexpected error; the broker redelivers it when the channel closes", EventName = "RabbitMqDeliveryUnanswered")]
     public static partial void DeliveryUnanswered(ILogger logger, Exception exception, string queue);
+
+    [LoggerMessage(3210, LogLevel.Warning, "Queue {Queue} redelivers without counting deliveries (no x-delivery-count: a classic queue); this consumer counts its own deliveries of each message, so MaxDeliveries and DeliveryLimit bound a failing message per consumer instance only. A quorum queue with x-delivery-limit bounds it across consumers", EventName = "RabbitMqDeliveriesCountedLocally")]
+    public static partial void DeliveriesCountedLocally(ILogger logger, string queue);
 }

@@ -12,9 +12,6 @@ internal sealed class RabbitMqConsumerOptionsValidator : IValidateOptions<Rabbit
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    private static readonly System.Buffers.SearchValues<char> HandlerNameCharacters =
-        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/");
-
     public static IEnumerable<string> Errors(RabbitMqConsumerOptions options)
     {
         var queue = string.Create(CultureInfo.InvariantCulture, $"RabbitMQ consumer of queue '{options.Queue}': ");
@@ -23,25 +20,9 @@ internal sealed class RabbitMqConsumerOptionsValidator : IValidateOptions<Rabbit
             yield return "RabbitMqConsumerOptions.Queue must name the queue to consume.";
         }
 
-        if (options.Handlers.Count == 0)
+        foreach (var error in options.Handlers.Errors($"{nameof(RabbitMqConsumerOptions)}.{nameof(RabbitMqConsumerOptions.AddHandler)}"))
         {
-            yield return queue + "add at least one handler (RabbitMqConsumerOptions.AddHandler).";
-        }
-
-        foreach (var handler in options.Handlers.Where(h => !IsValidHandlerName(h.Name)))
-        {
-            yield return queue + $"the handler name '{handler.Name}' is not a valid operation name: 1-100 characters of letters, digits, '.', '_', '-' or '/'.";
-        }
-
-        // Records are kept per handler name: two handlers of one name taking one event type would share a record, and
-        // the second would never run.
-        foreach (var named in options.Handlers.GroupBy(h => h.Name, StringComparer.Ordinal))
-        {
-            var types = named.Select(h => h.EventType).ToList();
-            if (types.Count > 1 && (types.Contains(null) || types.Distinct(StringComparer.Ordinal).Count() < types.Count))
-            {
-                yield return queue + $"the handler name '{named.Key}' is added twice for the same event type; give each handler its own name.";
-            }
+            yield return queue + error;
         }
 
         if (options.PrefetchCount == 0)
@@ -80,9 +61,4 @@ internal sealed class RabbitMqConsumerOptionsValidator : IValidateOptions<Rabbit
             yield return queue + $"MaxRequeueDelay must be between RequeueDelay and {RabbitMqConsumerDefaults.MaxDelayBound}.";
         }
     }
-
-    // The handler name is the record's operation name, a store-key segment: checked here so a bad name fails start-up,
-    // not every delivery.
-    private static bool IsValidHandlerName(string name) =>
-        name.Length <= 100 && name.AsSpan().IndexOfAnyExcept(HandlerNameCharacters) < 0;
 }

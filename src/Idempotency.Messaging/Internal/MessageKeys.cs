@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 
 namespace Idempotency.Messaging;
@@ -89,7 +91,7 @@ internal sealed class MessageKeys(IdempotentConsumerOptions options)
                 if (envelope.RootElement.TryGetProperty(name, out var value) && value.ValueKind switch
                 {
                     JsonValueKind.String => value.GetString(),
-                    JsonValueKind.Number => value.GetRawText(),
+                    JsonValueKind.Number => CanonicalNumber(value),
                     _ => null,
                 } is { Length: > 0 } key)
                 {
@@ -103,6 +105,24 @@ internal sealed class MessageKeys(IdempotentConsumerOptions options)
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A numeric id's key: its canonical text (the one the content hash uses), so numbers equal as numbers are one event
+    /// whatever their spelling (<c>1</c>, <c>1.0</c>, <c>1e0</c>, <c>10e-1</c>). Exact at any size, never through
+    /// <see cref="double"/>: two 64-bit ids a unit apart stay two keys. A number beyond the canonical range (a decimal
+    /// exponent over ±999999) gives no key, so the next source is tried.
+    /// </summary>
+    private static string? CanonicalNumber(JsonElement number)
+    {
+        try
+        {
+            return Encoding.UTF8.GetString(ContentHash.CanonicalizeJson(JsonMarshal.GetRawUtf8Value(number)));
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static bool IsPrintableAscii(string key)

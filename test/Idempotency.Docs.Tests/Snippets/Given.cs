@@ -18,6 +18,6 @@ public sealed class Payments
 
 public sealed record OrderInput(string Item, int Quantity);
 
-public sealed record OrderPlaced(string MessageId, Order Order, byte[] Body);
+public sealed record OrderPlaced(string MessageId, Order Order, byte[] Body, int Attempt = 1);
 
 public sealed class PaymentDeclinedException(string message) : Exception(message);

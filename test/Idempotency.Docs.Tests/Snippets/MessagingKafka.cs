@@ -29,7 +29,7 @@ internal static class MessagingKafka
                 };
                 o.Topics.Add("payments");
                 o.RetryBackoff = TimeSpan.FromSeconds(5);     // between deliveries of a record whose handler failed
-                o.DeadLetterTopic = "payments.dead-letter";   // or o.OnDeadLetter = (record, result, ct) => ...
+                o.DeadLetterTopic = "payments.dead-letter";   // or o.OnDeadLetter = (dead, ct) => ...
                 o.AddHandler("charge-card", "payment.charged", (message, services, ct) => services.GetRequiredService<Cards>().ChargeAsync(message, ct));
                 o.AddHandler("audit", (message, services, ct) => ValueTask.CompletedTask);   // every event on the topics
             });

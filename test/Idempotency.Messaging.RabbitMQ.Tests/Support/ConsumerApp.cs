@@ -29,16 +29,17 @@ internal sealed class ConsumerApp : IAsyncDisposable
         Action<RabbitMqConsumerOptions> configure,
         IIdempotencyStore? store = null,
         string service = "billing",
-        Action<IdempotencyOptions>? engine = null)
+        Action<IdempotencyOptions>? engine = null,
+        Action<IdempotentConsumerOptions>? consumer = null)
     {
         var connection = await rabbit.ConnectAsync();
-        var app = new ConsumerApp(Build(connection, queue, configure, store, service, engine), connection);
+        var app = new ConsumerApp(Build(connection, queue, configure, store, service, engine, consumer), connection);
         await app.StartAsync();
         return app;
     }
 
     /// <summary>Builds the services without starting anything (for start-up validation tests).</summary>
-    public static ServiceProvider Build(IConnection? connection, string queue, Action<RabbitMqConsumerOptions> configure, IIdempotencyStore? store = null, string service = "billing", Action<IdempotencyOptions>? engine = null)
+    public static ServiceProvider Build(IConnection? connection, string queue, Action<RabbitMqConsumerOptions> configure, IIdempotencyStore? store = null, string service = "billing", Action<IdempotencyOptions>? engine = null, Action<IdempotentConsumerOptions>? consumer = null)
     {
         var services = new ServiceCollection();
         if (connection is not null)
@@ -51,7 +52,7 @@ internal sealed class ConsumerApp : IAsyncDisposable
         {
             o.ServiceName = service;
             engine?.Invoke(o);
-        }).AddIdempotentRabbitMqConsumer(queue, o =>
+        }).AddIdempotentConsumer(consumer).AddIdempotentRabbitMqConsumer(queue, o =>
         {
             o.DeliveryLimit = 20;
             o.RequeueDelay = TimeSpan.FromMilliseconds(100);
