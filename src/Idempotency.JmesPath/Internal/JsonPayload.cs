@@ -15,6 +15,9 @@ internal static class JsonPayload
 {
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
 
+    // The digits of the largest whole number read exactly: every one below 10^309, the range of a double.
+    private const int MaxDigits = 309;
+
     /// <summary>Parses one JSON value; an empty input reads as JSON <c>null</c>.</summary>
     /// <exception cref="InvalidPayloadException">The input is not valid JSON; the message never quotes it.</exception>
     public static JToken Parse(ReadOnlySpan<byte> utf8Json)
@@ -94,8 +97,22 @@ internal static class JsonPayload
         var literal = reader.ValueSpan;
         if (!literal.ContainsAny((byte)'.', (byte)'e', (byte)'E'))
         {
-            // An integer beyond 64 bits keeps every digit.
+            // An integer beyond 64 bits keeps every digit, within the range of a double (below 10^309): beyond it, it is
+            // refused like the same value written with an exponent, and a payload of a million digits cannot cost
+            // minutes of parsing and printing (both grow with the square of the digits).
+            if (literal.Length - (literal[0] == '-' ? 1 : 0) > MaxDigits)
+            {
+                throw OutOfRange(ref reader);
+            }
+
             return new JValue(BigInteger.Parse(Encoding.UTF8.GetString(literal), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture));
+        }
+
+        if (WholeNumber(literal) is { } whole)
+        {
+            // A whole number written with a fraction or an exponent is read exactly too, as the same number written as an
+            // integer: 1e21, 1.0e21 and 1000000000000000000000 select one key (a double would round the first two).
+            return whole >= long.MinValue && whole <= long.MaxValue ? new JValue((long)whole) : new JValue(whole);
         }
 
         if (reader.TryGetDouble(out var real) && double.IsFinite(real))
@@ -103,6 +120,70 @@ internal static class JsonPayload
             return new JValue(real);
         }
 
-        throw new InvalidPayloadException(string.Create(CultureInfo.InvariantCulture, $"holds a number out of range (at byte {reader.TokenStartIndex + 1})"));
+        throw OutOfRange(ref reader);
+    }
+
+    private static InvalidPayloadException OutOfRange(ref Utf8JsonReader reader) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"holds a number out of range (at byte {reader.TokenStartIndex + 1})"));
+
+    /// <summary>
+    /// The value of a number literal (the reader checked its grammar) when it is a whole number within the range of a
+    /// double (at most <see cref="MaxDigits"/> digits, so hostile exponents cost nothing); <see langword="null"/> otherwise.
+    /// </summary>
+    private static BigInteger? WholeNumber(ReadOnlySpan<byte> literal)
+    {
+        var negative = literal[0] == '-';
+        var body = negative ? literal[1..] : literal;
+        var exponentAt = body.IndexOfAny((byte)'e', (byte)'E');
+        var mantissa = exponentAt < 0 ? body : body[..exponentAt];
+        var point = mantissa.IndexOf((byte)'.');
+        if (exponentAt < 0 && point >= 0 && mantissa[(point + 1)..].IndexOfAnyExcept((byte)'0') >= 0)
+        {
+            return null; // the common case, a price such as 12.50: a fraction without an exponent, not all zeros
+        }
+
+        var digits = new StringBuilder(mantissa.Length);
+        foreach (var b in mantissa)
+        {
+            if (b != '.')
+            {
+                digits.Append((char)b);
+            }
+        }
+
+        // The exponent saturates far beyond the range checked below; the reader allows any number of its digits.
+        long exponent = 0;
+        if (exponentAt >= 0)
+        {
+            var text = body[(exponentAt + 1)..];
+            var negativeExponent = text[0] == '-';
+            foreach (var b in text[(text[0] is (byte)'-' or (byte)'+' ? 1 : 0)..])
+            {
+                exponent = Math.Min((exponent * 10) + (b - '0'), 1L << 40);
+            }
+
+            exponent = negativeExponent ? -exponent : exponent;
+        }
+
+        if (point >= 0)
+        {
+            exponent -= mantissa.Length - point - 1;
+        }
+
+        var significant = digits.ToString().TrimStart('0');
+        var trimmed = significant.TrimEnd('0');
+        exponent += significant.Length - trimmed.Length;
+        if (trimmed.Length == 0)
+        {
+            return BigInteger.Zero;
+        }
+
+        if (exponent < 0 || trimmed.Length + exponent > MaxDigits)
+        {
+            return null;
+        }
+
+        var value = BigInteger.Parse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture) * BigInteger.Pow(10, (int)exponent);
+        return negative ? -value : value;
     }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace Idempotency.Messaging;
@@ -89,7 +90,7 @@ internal sealed class MessageKeys(IdempotentConsumerOptions options)
                 if (envelope.RootElement.TryGetProperty(name, out var value) && value.ValueKind switch
                 {
                     JsonValueKind.String => value.GetString(),
-                    JsonValueKind.Number => value.GetRawText(),
+                    JsonValueKind.Number => CanonicalNumber(value),
                     _ => null,
                 } is { Length: > 0 } key)
                 {
@@ -103,6 +104,20 @@ internal sealed class MessageKeys(IdempotentConsumerOptions options)
         }
 
         return null;
+    }
+
+    // One number, one key: 1, 1.0 and 1e0 are the same event id, as in the content hash. A number beyond the canonical
+    // range (an exponent past ±999999) gives no key; the next source is tried.
+    private static string? CanonicalNumber(JsonElement value)
+    {
+        try
+        {
+            return Encoding.UTF8.GetString(ContentHash.CanonicalizeJson(Encoding.UTF8.GetBytes(value.GetRawText())));
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static bool IsPrintableAscii(string key)
