@@ -195,12 +195,22 @@ public sealed class RedisCluster : IAsyncLifetime
                     return (false, $"node {server.Port}: {info}");
                 }
 
+                // Who serves which slots, and who replicates whom, as this node sees it: every node must see the same.
                 var nodes = RedisClusterNode.Parse(await CommandAsync(server.Port, "CLUSTER", "NODES"));
+                var ports = nodes.ToDictionary(static n => n.Id, static n => n.Port);
                 var seen = string.Join(' ', nodes.Where(static n => n.IsPrimary && n.Slots.Count > 0).OrderBy(static n => n.Slots[0].First)
-                    .Select(static n => $"{n.Port}:{string.Join(',', n.Slots.Select(static s => $"{s.First}-{s.Last}"))}"));
+                    .Select(static n => $"{n.Port}:{string.Join(',', n.Slots.Select(static s => $"{s.First}-{s.Last}"))}")
+                    .Concat(nodes.Where(n => !n.IsPrimary && Server(n.Port).IsRunning).OrderBy(static n => n.Port)
+                        .Select(n => $"{n.Port}>{(n.PrimaryId is { } id && ports.TryGetValue(id, out var primary) ? primary : 0)}")));
                 if (layout is not null && layout != seen)
                 {
                     return (false, $"node {server.Port} sees {seen}, another node {layout}");
+                }
+
+                // A running node that neither serves slots nor replicates has not joined yet (just created or restarted).
+                if (nodes.FirstOrDefault(n => Server(n.Port).IsRunning && n.IsPrimary && n.Slots.Count == 0) is { } idle)
+                {
+                    return (false, $"node {server.Port} sees {idle.Port} as a primary without slots");
                 }
 
                 layout = seen;

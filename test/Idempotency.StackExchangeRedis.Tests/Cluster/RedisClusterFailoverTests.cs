@@ -23,32 +23,23 @@ public sealed class RedisClusterFailoverTests(ITestOutputHelper output) : IAsync
     // short enough that a claim orphaned by the kill (its acknowledgement lost with the primary, like a crashed caller's)
     // frees its key within the test: until then its callers hear "in progress".
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(10);
-    private readonly RedisCluster _cluster = new();
-    private ConnectionMultiplexer _multiplexer = null!;
+    private readonly RedisClusterFixture _redis = new();
 
-    public async Task InitializeAsync()
-    {
-        await _cluster.InitializeAsync();
-        _multiplexer = await ClusterConnection.ConnectAsync(_cluster);
-    }
+    private RedisCluster Cluster => _redis.Cluster;
 
-    public async Task DisposeAsync()
-    {
-        if (_multiplexer is not null)
-        {
-            await _multiplexer.DisposeAsync();
-        }
+    private ConnectionMultiplexer Multiplexer => _redis.Multiplexer;
 
-        await _cluster.DisposeAsync();
-    }
+    public Task InitializeAsync() => _redis.InitializeAsync();
+
+    public Task DisposeAsync() => _redis.DisposeAsync();
 
     [Fact]
     public async Task ExecuteAsync_ManualFailoverUnderLoad_NoKeyRunsTwiceAndEveryCallIsAnswered()
     {
-        var primary = await _cluster.PrimaryOfAsync(0);
-        var replica = await _cluster.ReplicaOfAsync(primary);
+        var primary = await Cluster.PrimaryOfAsync(0);
+        var replica = await Cluster.ReplicaOfAsync(primary);
 
-        var report = await RunLoadAsync(waitForReplicas: 0, () => _cluster.FailoverAsync(replica.Port, ClusterTimeout));
+        var report = await RunLoadAsync(waitForReplicas: 0, () => Cluster.FailoverAsync(replica.Port, ClusterTimeout));
 
         AssertEveryCallAnswered(report);
         Assert.Empty(report.KeysRunMoreThanOnce);
@@ -61,13 +52,13 @@ public sealed class RedisClusterFailoverTests(ITestOutputHelper output) : IAsync
     [InlineData(1)]
     public async Task ExecuteAsync_PrimaryKilledUnderLoad_FailsClosedRecoversAndRunsAgainOnlyWhatRedisLost(int waitForReplicas)
     {
-        var primary = await _cluster.PrimaryOfAsync(0);
+        var primary = await Cluster.PrimaryOfAsync(0);
 
         var report = await RunLoadAsync(waitForReplicas, async () =>
         {
-            var failover = await _cluster.KillAsync(primary.Port, ClusterTimeout);
+            var failover = await Cluster.KillAsync(primary.Port, ClusterTimeout);
             output.WriteLine($"killed the primary at {primary.Port} (slots {string.Join(",", primary.Slots)}): its replica served them {failover.TotalSeconds:F1} s later");
-            await _cluster.RestartAsync(primary.Port, ClusterTimeout);
+            await Cluster.RestartAsync(primary.Port, ClusterTimeout);
         });
 
         AssertEveryCallAnswered(report);
@@ -82,7 +73,7 @@ public sealed class RedisClusterFailoverTests(ITestOutputHelper output) : IAsync
         {
             // A write the dying primary acknowledged but had not sent yet is lost: only keys of its slots can run again.
             var lostShard = report.KeysRunMoreThanOnce.Concat(report.KeysRunConcurrently)
-                .Where(key => !primary.Serves(_multiplexer.GetHashSlot(ClusterKeys.RedisKeyOf(InstanceName, "orders", key))));
+                .Where(key => !primary.Serves(Multiplexer.GetHashSlot(ClusterKeys.RedisKeyOf(InstanceName, "orders", key))));
             Assert.Empty(lostShard);
         }
 
@@ -91,7 +82,7 @@ public sealed class RedisClusterFailoverTests(ITestOutputHelper output) : IAsync
 
     private async Task<ClusterLoadReport> RunLoadAsync(int waitForReplicas, Func<Task> disruption)
     {
-        var store = new RedisIdempotencyStore(_multiplexer, new RedisStoreOptions { InstanceName = InstanceName, WaitForReplicas = waitForReplicas });
+        var store = new RedisIdempotencyStore(Multiplexer, new RedisStoreOptions { InstanceName = InstanceName, WaitForReplicas = waitForReplicas });
         var options = new IdempotencyOptions();
         options.DefaultPolicy.Lease = Lease;
         var load = new ClusterLoad(IdempotencyExecutor.Create(options, store), KeysPerBlock, Callers);
@@ -116,7 +107,7 @@ public sealed class RedisClusterFailoverTests(ITestOutputHelper output) : IAsync
     // Recovery by itself: through the same multiplexer, every key now replays and none runs.
     private async Task AssertEveryKeyReplaysAsync(int keys)
     {
-        var executor = IdempotencyExecutor.Create(new IdempotencyOptions(), new RedisIdempotencyStore(_multiplexer, new RedisStoreOptions { InstanceName = InstanceName }));
+        var executor = IdempotencyExecutor.Create(new IdempotencyOptions(), new RedisIdempotencyStore(Multiplexer, new RedisStoreOptions { InstanceName = InstanceName }));
         var next = -1;
         await Task.WhenAll(Enumerable.Range(0, Callers).Select(_ => Task.Run(async () =>
         {

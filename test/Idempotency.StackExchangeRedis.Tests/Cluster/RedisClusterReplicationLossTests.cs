@@ -16,25 +16,16 @@ public sealed class RedisClusterReplicationLossTests(ITestOutputHelper output) :
     private const int Keys = 20;
     private static readonly TimeSpan ClusterTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan WaitTimeout = TimeSpan.FromMilliseconds(200);
-    private readonly RedisCluster _cluster = new();
+    private readonly RedisClusterFixture _redis = new();
     private readonly Dictionary<string, int> _runs = [];
-    private ConnectionMultiplexer _multiplexer = null!;
 
-    public async Task InitializeAsync()
-    {
-        await _cluster.InitializeAsync();
-        _multiplexer = await ClusterConnection.ConnectAsync(_cluster);
-    }
+    private RedisCluster Cluster => _redis.Cluster;
 
-    public async Task DisposeAsync()
-    {
-        if (_multiplexer is not null)
-        {
-            await _multiplexer.DisposeAsync();
-        }
+    private ConnectionMultiplexer Multiplexer => _redis.Multiplexer;
 
-        await _cluster.DisposeAsync();
-    }
+    public Task InitializeAsync() => _redis.InitializeAsync();
+
+    public Task DisposeAsync() => _redis.DisposeAsync();
 
     [Fact]
     public async Task ExecuteAsync_PrimaryDiesBeforeItsReplicaHasTheRecords_EveryKeyRunsAgainAfterTheFailover()
@@ -46,7 +37,7 @@ public sealed class RedisClusterReplicationLossTests(ITestOutputHelper output) :
             Assert.Equal(IdempotencyOutcome.Executed, (await ExecuteAsync(executor, i)).Outcome);
         }
 
-        var failover = await _cluster.KillAsync(primary.Port, ClusterTimeout);
+        var failover = await Cluster.KillAsync(primary.Port, ClusterTimeout);
         output.WriteLine($"the replica took over {failover.TotalSeconds:F1} s after the kill, without the {Keys} completed records");
 
         for (var i = 0; i < Keys; i++)
@@ -73,11 +64,11 @@ public sealed class RedisClusterReplicationLossTests(ITestOutputHelper output) :
         Assert.Empty(_runs);
 
         // The refused claims were released: the primary holds none of them (it is about to die anyway).
-        Assert.Equal("0", (await _cluster.CommandAsync(primary.Port, "DBSIZE")).Trim());
-        var failover = await _cluster.KillAsync(primary.Port, ClusterTimeout);
+        Assert.Equal("0", (await Cluster.CommandAsync(primary.Port, "DBSIZE")).Trim());
+        var failover = await Cluster.KillAsync(primary.Port, ClusterTimeout);
 
         // The shard has no replica now, so WaitForReplicas = 1 keeps failing closed until the old primary rejoins as one.
-        await _cluster.RestartAsync(primary.Port, ClusterTimeout);
+        await Cluster.RestartAsync(primary.Port, ClusterTimeout);
         output.WriteLine($"the replica took over {failover.TotalSeconds:F1} s after the kill; the killed node rejoined as its replica");
         for (var i = 0; i < Keys; i++)
         {
@@ -95,24 +86,24 @@ public sealed class RedisClusterReplicationLossTests(ITestOutputHelper output) :
     // the instance name carries a hash tag of one of its slots.
     private async Task<(RedisClusterNode Primary, string InstanceName)> CutOffReplicaAsync()
     {
-        var primary = await _cluster.PrimaryOfAsync(0);
-        var replica = await _cluster.ReplicaOfAsync(primary);
-        await _cluster.CommandAsync(replica.Port, "CONFIG", "SET", "masteruser", "no-such-user");
-        await _cluster.CommandAsync(replica.Port, "CONFIG", "SET", "masterauth", "wrong");
-        await _cluster.CommandAsync(primary.Port, "CLIENT", "KILL", "TYPE", "replica");
+        var primary = await Cluster.PrimaryOfAsync(0);
+        var replica = await Cluster.ReplicaOfAsync(primary);
+        await Cluster.CommandAsync(replica.Port, "CONFIG", "SET", "masteruser", "no-such-user");
+        await Cluster.CommandAsync(replica.Port, "CONFIG", "SET", "masterauth", "wrong");
+        await Cluster.CommandAsync(primary.Port, "CLIENT", "KILL", "TYPE", "replica");
         var watch = Stopwatch.StartNew();
-        while (!(await _cluster.CommandAsync(replica.Port, "INFO", "replication")).Contains("master_link_status:down", StringComparison.Ordinal))
+        while (!(await Cluster.CommandAsync(replica.Port, "INFO", "replication")).Contains("master_link_status:down", StringComparison.Ordinal))
         {
             Assert.True(watch.Elapsed < ClusterTimeout, "The replica's link to its primary stayed up.");
             await Task.Delay(50);
         }
 
-        return (primary, $"loss:{ClusterKeys.HashTagServedBy(_multiplexer, primary)}:");
+        return (primary, $"loss:{ClusterKeys.HashTagServedBy(Multiplexer, primary)}:");
     }
 
     private IIdempotencyExecutor CreateExecutor(string instanceName, int waitForReplicas) => IdempotencyExecutor.Create(
         new IdempotencyOptions(),
-        new RedisIdempotencyStore(_multiplexer, new RedisStoreOptions { InstanceName = instanceName, WaitForReplicas = waitForReplicas, WaitForReplicasTimeout = WaitTimeout }));
+        new RedisIdempotencyStore(Multiplexer, new RedisStoreOptions { InstanceName = instanceName, WaitForReplicas = waitForReplicas, WaitForReplicasTimeout = WaitTimeout }));
 
     private ValueTask<IdempotencyResult<int>> ExecuteAsync(IIdempotencyExecutor executor, int key) =>
         executor.ExecuteAsync(new IdempotencyRequest("orders", ClusterLoad.KeyOf(key)), _ =>

@@ -28,7 +28,7 @@ public sealed class RedisClusterWaitForReplicasTests(RedisClusterFixture redis, 
             await executor.ExecuteAsync(new IdempotencyRequest("orders", key), _ => ValueTask.FromResult(i), CancellationToken.None);
 
             // Read from a replica (READONLY), right after the call: the completed record (status byte 1) is there.
-            var value = await redis.Multiplexer.GetDatabase().StringGetAsync(ClusterKeys.RedisKeyOf(instanceName, "orders", key), CommandFlags.DemandReplica);
+            var value = await ReadFromReplicaAsync(ClusterKeys.RedisKeyOf(instanceName, "orders", key));
             Assert.True(value.HasValue, $"{key} is not on the replica");
             Assert.Equal((byte)IdempotencyRecordStatus.Completed, ((byte[])value!)[1]);
         }
@@ -50,17 +50,36 @@ public sealed class RedisClusterWaitForReplicasTests(RedisClusterFixture redis, 
         await store.ClaimAsync(Claim("warm-up"), CancellationToken.None); // settles the eviction check: the timed claim is a SET and a WAIT
         await store.DeleteAsync("stalled", CancellationToken.None);
 
-        var stall = redis.Multiplexer.GetServer("127.0.0.1", replica.Port).ExecuteAsync("DEBUG", "SLEEP", "1.5");
-        await Task.Delay(300);
+        // Sent without waiting for the answer (the replica gives none for 1.5 s, longer than the client's timeout).
+        var stalled = Stopwatch.StartNew();
+        await redis.Multiplexer.GetServer("127.0.0.1", replica.Port).ExecuteAsync("DEBUG", ["SLEEP", "1.5"], CommandFlags.FireAndForget);
+        await Task.Delay(200);
         var watch = Stopwatch.StartNew();
         var error = await Assert.ThrowsAsync<IdempotencyStoreUnavailableException>(() => store.ClaimAsync(Claim("first"), CancellationToken.None).AsTask());
-        Assert.False(stall.IsCompleted, "The replica woke up before the claim was made: the test proved nothing.");
+        Assert.True(stalled.Elapsed < TimeSpan.FromSeconds(1.4), $"The claim ended {stalled.Elapsed} after the stall began, maybe after it: the test proved nothing.");
         output.WriteLine($"failed closed after {watch.Elapsed.TotalMilliseconds:F0} ms: {error.Message}");
         Assert.True(watch.Elapsed >= timeout);
 
         // Released: once the replica is back, the next claim is acquired at once (no lease to wait out).
-        await stall;
+        await redis.Cluster.WaitUntilStableAsync(TimeSpan.FromSeconds(30));
         Assert.True((await store.ClaimAsync(Claim("second"), CancellationToken.None)).IsAcquired);
+    }
+
+    // The client may still be reconnecting to a replica another test stalled: only that is retried.
+    private async Task<RedisValue> ReadFromReplicaAsync(RedisKey key)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return await redis.Multiplexer.GetDatabase().StringGetAsync(key, CommandFlags.DemandReplica);
+            }
+            catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException && watch.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 
     [Fact]

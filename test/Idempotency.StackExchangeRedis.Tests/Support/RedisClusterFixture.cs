@@ -3,7 +3,10 @@ using StackExchange.Redis;
 
 namespace Idempotency.StackExchangeRedis.Tests;
 
-/// <summary>One Redis Cluster (3 primaries, 3 replicas) for the test collection, and a multiplexer to it (admin commands allowed).</summary>
+/// <summary>
+/// A Redis Cluster (3 primaries, 3 replicas) and a multiplexer to it, shared by a test collection, or owned by one test
+/// class whose tests change the cluster (failovers).
+/// </summary>
 public sealed class RedisClusterFixture : IAsyncLifetime
 {
     public RedisCluster Cluster { get; } = new();
@@ -13,7 +16,16 @@ public sealed class RedisClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Cluster.InitializeAsync();
-        Multiplexer = await ConnectionMultiplexer.ConnectAsync(Cluster.ConnectionString + ",allowAdmin=true");
+
+        // What docs/stores/redis.md recommends: a call fails within about a second, the multiplexer reconnects by itself.
+        // Admin commands allowed, for DEBUG SLEEP.
+        var configuration = ConfigurationOptions.Parse(Cluster.ConnectionString);
+        configuration.AbortOnConnectFail = false;
+        configuration.SyncTimeout = 1000;
+        configuration.AsyncTimeout = 1000;
+        configuration.ConnectTimeout = 1000;
+        configuration.AllowAdmin = true;
+        Multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration);
     }
 
     public async Task DisposeAsync()
