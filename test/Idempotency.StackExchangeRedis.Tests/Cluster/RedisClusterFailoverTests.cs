@@ -6,8 +6,9 @@ namespace Idempotency.StackExchangeRedis.Tests;
 
 /// <summary>
 /// A Redis Cluster (3 primaries, 3 replicas) loses a primary while 32 callers run fresh keys through the engine, each
-/// key three times (from one second before the failover until a block of keys after it, see <see cref="ClusterLoad"/>): the shard's calls fail closed (store unavailable, the handler does not run) while its slots move, every call
-/// is answered once the replica has taken over, with no restart of anything on the client side, and no key runs twice
+/// key three times (from one second before the failover until a block of keys after it, see <see cref="ClusterLoad"/>):
+/// the shard's calls fail closed (store unavailable, the handler does not run) while its slots move, every call is
+/// answered once the replica has taken over, with no restart of anything on the client side, and no key runs twice
 /// unless Redis itself lost a write it had acknowledged (what asynchronous replication allows: see
 /// <see cref="RedisClusterReplicationLossTests"/>).
 /// </summary>
