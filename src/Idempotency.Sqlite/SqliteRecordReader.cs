@@ -11,7 +11,7 @@ internal static class SqliteRecordReader
         long status;
         try
         {
-            status = reader.GetInt64(0);
+            status = Integer(reader, 0);
         }
         catch (Exception ex) when (ex is InvalidCastException or FormatException or OverflowException)
         {
@@ -35,7 +35,7 @@ internal static class SqliteRecordReader
                 LeaseExpiresAt = Instant(reader, 4),
                 ExpiresAt = Instant(reader, 5),
                 Payload = reader.IsDBNull(6) ? ReadOnlyMemory<byte>.Empty : (byte[])reader.GetValue(6),
-                Retryable = reader.GetInt64(7) switch
+                Retryable = Integer(reader, 7) switch
                 {
                     0 => false,
                     1 => true,
@@ -54,8 +54,9 @@ internal static class SqliteRecordReader
     private static string Text(SqliteDataReader reader, int ordinal) =>
         reader.GetFieldType(ordinal) == typeof(string) ? reader.GetString(ordinal) : throw new InvalidCastException($"column {ordinal} is not text");
 
-    private static DateTimeOffset Instant(SqliteDataReader reader, int ordinal) =>
-        reader.GetFieldType(ordinal) == typeof(long)
-            ? DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal))
-            : throw new InvalidCastException($"column {ordinal} is not an integer");
+    // Text 'abc' or a real would otherwise read as 0 (in progress, not retryable).
+    private static long Integer(SqliteDataReader reader, int ordinal) =>
+        reader.GetFieldType(ordinal) == typeof(long) ? reader.GetInt64(ordinal) : throw new InvalidCastException($"column {ordinal} is not an integer");
+
+    private static DateTimeOffset Instant(SqliteDataReader reader, int ordinal) => DateTimeOffset.FromUnixTimeMilliseconds(Integer(reader, ordinal));
 }

@@ -18,6 +18,7 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore, IIdempotencyStore
     private readonly IDatabaseAsync _database;
     private readonly string _instanceName;
     private readonly RedisEvictionGuard _eviction;
+    private readonly RedisReplicaWait? _replicas;
     private readonly RedisScript _claim = new(RedisScripts.Claim);
     private readonly RedisScript _finish = new(RedisScripts.Finish);
     private readonly RedisScript _renew = new(RedisScripts.Renew);
@@ -43,6 +44,7 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore, IIdempotencyStore
             multiplexer,
             options.EvictionCheck,
             (ILogger?)loggerFactory?.CreateLogger("Idempotency.StackExchangeRedis") ?? NullLogger.Instance);
+        _replicas = options.WaitForReplicas > 0 ? new RedisReplicaWait(multiplexer, options.WaitForReplicas, options.WaitForReplicasTimeout) : null;
     }
 
     // Tests run the conformance suite a second time with every claim through the script (what servers before 7.0 get).
@@ -58,6 +60,7 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore, IIdempotencyStore
     /// when that value is a record the claim may replace (an expired lease after a crash or a retryable failure, either
     /// claimed with the record's fingerprint; a record expired by the caller's clock before Redis' own expiry) does a second round trip, the claim script, take it over
     /// atomically. Servers older than Redis 7.0 (no <c>NX</c> with <c>GET</c>) get the claim script every time.
+    /// With <see cref="RedisStoreOptions.WaitForReplicas"/>, an acquired claim also waits for the replicas.
     /// The first claim of a store reads the servers' eviction policy first (<see cref="RedisStoreOptions.EvictionCheck"/>).
     /// </remarks>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -97,7 +100,7 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore, IIdempotencyStore
             {
                 if (previous.IsNull)
                 {
-                    return IdempotencyClaimResult.Acquired;
+                    return _replicas is null ? IdempotencyClaimResult.Acquired : await ReplicatedClaimAsync(request, key).ConfigureAwait(false);
                 }
 
                 var held = RedisRecordFormat.Decode(request.Key, (ReadOnlyMemory<byte>)previous);
@@ -121,11 +124,11 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore, IIdempotencyStore
 
     /// <inheritdoc />
     public ValueTask<bool> RenewAsync(string key, string ownerToken, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
-        OwnedAsync(_renew, "renew", key, [ownerToken, now.ToUnixTimeMilliseconds(), (now + lease).ToUnixTimeMilliseconds()], cancellationToken);
+        OwnedAsync(_renew, "renew", key, [ownerToken, now.ToUnixTimeMilliseconds(), (now + lease).ToUnixTimeMilliseconds()], replicate: true, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<bool> ReleaseAsync(string key, string ownerToken, CancellationToken cancellationToken) =>
-        OwnedAsync(_release, "release", key, [ownerToken], cancellationToken);
+        OwnedAsync(_release, "release", key, [ownerToken], replicate: false, cancellationToken);
 
     /// <inheritdoc />
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -212,7 +215,7 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore, IIdempotencyStore
         {
             return (long)result switch
             {
-                RedisScripts.Done => IdempotencyClaimResult.Acquired,
+                RedisScripts.Done => _replicas is null ? IdempotencyClaimResult.Acquired : await ReplicatedClaimAsync(request, key).ConfigureAwait(false),
                 RedisScripts.WrongType => throw RedisFailures.WrongType(request.Key),
                 _ => throw RedisFailures.Unreadable(request.Key),
             };
@@ -220,6 +223,30 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore, IIdempotencyStore
 
         var existing = (byte[]?)result ?? throw RedisFailures.Unreadable(request.Key);
         return IdempotencyClaimResult.Held(RedisRecordFormat.Decode(request.Key, existing));
+    }
+
+    // A claim the replicas do not have could be lost in a failover while its work runs, and the key claimed again: the
+    // work must not start. Released (best effort) so that a retry need not wait for the lease to end.
+    private async ValueTask<IdempotencyClaimResult> ReplicatedClaimAsync(IdempotencyClaimRequest request, RedisKey key)
+    {
+        try
+        {
+            await _replicas!.WaitAsync(key, "claim").ConfigureAwait(false);
+            return IdempotencyClaimResult.Acquired;
+        }
+        catch (IdempotencyStoreUnavailableException)
+        {
+            try
+            {
+                await OwnedAsync(_release, "release", request.Key, [request.OwnerToken], replicate: false, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (IdempotencyException)
+            {
+                // The claim stays until its lease ends, as after a crash; the caller still hears the first failure.
+            }
+
+            throw;
+        }
     }
 
     private ValueTask<bool> FinishAsync(string key, string ownerToken, IdempotencyRecordStatus status, int flags, ReadOnlyMemory<byte> payload, DateTimeOffset now, TimeSpan ttl, string operation, CancellationToken cancellationToken) =>
@@ -232,10 +259,13 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore, IIdempotencyStore
             (now + ttl).ToUnixTimeMilliseconds(),
             RedisRecordFormat.NativeTtlMilliseconds(ttl),
             payload,
-        ], cancellationToken);
+        ], replicate: true, cancellationToken);
 
+    // replicate: wait for the replicas after the script (WaitForReplicas) whatever it answered, so that a retried completion
+    // whose first attempt was written but not acknowledged by the replicas waits for them again. A lost release is harmless
+    // (the record stays in progress until its lease ends, as after a crash), so a release does not wait.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> OwnedAsync(RedisScript script, string operation, string key, RedisValue[] values, CancellationToken cancellationToken)
+    private async ValueTask<bool> OwnedAsync(RedisScript script, string operation, string key, RedisValue[] values, bool replicate, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         RedisKey[] keys = [RedisKeyOf(key)];
@@ -256,7 +286,13 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore, IIdempotencyStore
             throw RedisFailures.Unavailable(ex, operation);
         }
 
-        return RedisFailures.OwnedAnswer(result, key);
+        var done = RedisFailures.OwnedAnswer(result, key);
+        if (replicate && _replicas is not null)
+        {
+            await _replicas.WaitAsync(keys[0], operation).ConfigureAwait(false);
+        }
+
+        return done;
     }
 
     // The server rejects NX together with GET (before Redis 7.0: "syntax error"), or the client refuses to send it.

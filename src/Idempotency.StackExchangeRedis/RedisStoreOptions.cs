@@ -31,4 +31,22 @@ public sealed class RedisStoreOptions
     /// </summary>
     /// <value>The default value is <see cref="RedisEvictionCheck.Warn"/>.</value>
     public RedisEvictionCheck EvictionCheck { get; set; } = RedisStoreDefaults.EvictionCheck;
+
+    /// <summary>
+    /// Gets or sets how many replicas must have a claim, a completion or a renewal before the store reports it done
+    /// (Redis <c>WAIT</c> after the write). Redis replicates asynchronously: without waiting, a primary that dies before
+    /// its replica has a record loses it in the failover, and that key can run again. A write the replicas do not
+    /// acknowledge within <see cref="WaitForReplicasTimeout"/> fails closed (<see cref="IdempotencyStoreUnavailableException"/>;
+    /// a claim is released and its work does not run). Costs one round trip per write, and holds the connection to that
+    /// primary meanwhile; see docs/stores/redis.md, "Redis Cluster".
+    /// </summary>
+    /// <value>The default value is 0 (do not wait).</value>
+    public int WaitForReplicas { get; set; } = RedisStoreDefaults.WaitForReplicas;
+
+    /// <summary>
+    /// Gets or sets how long a write waits for <see cref="WaitForReplicas"/> replicas before failing closed. Keep it well
+    /// under the multiplexer's <c>asyncTimeout</c>, which otherwise fails the wait first.
+    /// </summary>
+    /// <value>The default value is 500 milliseconds.</value>
+    public TimeSpan WaitForReplicasTimeout { get; set; } = RedisStoreDefaults.WaitForReplicasTimeout;
 }

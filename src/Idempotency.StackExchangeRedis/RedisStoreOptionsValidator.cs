@@ -23,5 +23,15 @@ internal static class RedisStoreOptionsValidator
         {
             yield return "RedisStoreOptions.EvictionCheck must be Warn, Refuse or Allow.";
         }
+
+        if (options.WaitForReplicas < 0)
+        {
+            yield return "RedisStoreOptions.WaitForReplicas must be 0 (do not wait) or a number of replicas.";
+        }
+
+        if (options.WaitForReplicasTimeout < TimeSpan.FromMilliseconds(1) || options.WaitForReplicasTimeout > RedisStoreDefaults.MaxWaitForReplicasTimeout)
+        {
+            yield return $"RedisStoreOptions.WaitForReplicasTimeout must be between 1 millisecond and {RedisStoreDefaults.MaxWaitForReplicasTimeout.TotalSeconds} seconds.";
+        }
     }
 }

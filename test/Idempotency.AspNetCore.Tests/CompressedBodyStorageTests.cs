@@ -84,6 +84,22 @@ public sealed class CompressedBodyStorageTests
         Assert.Equal(1, truncated.Runs["orders"]);
     }
 
+    // Found by fuzzing (test/Idempotency.PropertyTests): a zlib body whose header asks for a preset dictionary made the
+    // decoder throw ZLibException, not the InvalidDataException it caught, while the response was being stored.
+    [Fact]
+    public async Task DeflateBodyAskingForAPresetDictionary_IsNotStored_RetriesGet424()
+    {
+        await using var app = await StartAsync([0x78, 0x20, 0, 0, 0, 1, 0x03, 0x00], coding: "deflate");
+
+        var first = await app.SendAsync(Post(acceptGzip: true));
+        var retry = await app.SendAsync(Post(acceptGzip: false));
+
+        Assert.Equal(HttpStatusCode.Created, first.Status);
+        Assert.Equal(HttpStatusCode.FailedDependency, retry.Status);
+        Assert.Equal(ProblemTypes.ResponseNotStored, retry.ProblemType);
+        Assert.Equal(1, app.Runs["orders"]);
+    }
+
     [Fact]
     public async Task UnknownCoding_IsNotStored_RetriesGet424()
     {

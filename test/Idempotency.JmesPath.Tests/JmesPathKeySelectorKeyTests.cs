@@ -30,6 +30,40 @@ public sealed class JmesPathKeySelectorKeyTests
         Assert.Equal("t-1", new JmesPathKeySelector("Records[0].body.transactionId").Select(payload).Key);
     }
 
+    // Found by fuzzing (test/Idempotency.PropertyTests): a whole number written with a fraction or an exponent was read
+    // as a double, so beyond 2^53 it selected another key than the same number written as an integer.
+    [Theory]
+    [InlineData("12345678901234567890123")]
+    [InlineData("1.2345678901234567890123e22")]
+    [InlineData("123456789012345678901.23E2")]
+    [InlineData("12345678901234567890123.000")]
+    public void Select_LargeWholeNumberInAnySpelling_IsOneKey(string spelling) =>
+        Assert.Equal("1.2345678901234567890123e+22", new JmesPathKeySelector("id").Select($$"""{"id":{{spelling}}}""").Key);
+
+    // Found by fuzzing: an integer of a million digits (a 1 MB payload) took two minutes of CPU to select, parsing and
+    // printing it growing with the square of its length. Beyond 309 digits (the range of a double) it is refused, as
+    // the same value written with an exponent always was.
+    [Theory]
+    [InlineData(310)]
+    [InlineData(1_000_000)]
+    public void Select_IntegerBeyondTheRangeOfADouble_IsRefusedAtOnce(int digits)
+    {
+        var payload = Encoding.ASCII.GetBytes("{\"id\":" + new string('7', digits) + "}");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var error = Assert.Throws<IdempotencyKeyInvalidException>(() => new JmesPathKeySelector("id", "@").Select(payload));
+
+        Assert.Contains("number out of range", error.Message, StringComparison.Ordinal);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+        Assert.Throws<IdempotencyKeyInvalidException>(() => new JmesPathKeySelector("id").Select("{\"id\":7" + "e" + (digits - 1) + "}"));
+    }
+
+    [Fact]
+    public void Select_IntegerOf309Digits_KeepsEveryDigit() =>
+        Assert.Equal(
+            new JmesPathKeySelector("[id]").Select("{\"id\":" + new string('9', 309) + "}").Key,
+            new JmesPathKeySelector("[id]").Select("{\"id\":" + new string('9', 308) + "9.0e0}").Key);
+
     [Fact]
     public void Select_Utf8Bytes_SameAsString()
     {

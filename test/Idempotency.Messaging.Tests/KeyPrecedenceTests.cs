@@ -35,6 +35,22 @@ public sealed class KeyPrecedenceTests
         Assert.NotNull(counted.Tags["idempotency.key_source"]);
     }
 
+    // Found by fuzzing (test/Idempotency.PropertyTests): a number event id was taken as spelled, so {"eventId":1} and
+    // {"eventId":1.0} were two keys, and one event delivered in both spellings ran twice.
+    [Theory]
+    [InlineData("1")]
+    [InlineData("1.0")]
+    [InlineData("1e0")]
+    [InlineData("10E-1")]
+    public void EventId_NumberInAnySpelling_IsOneKey(string spelling)
+    {
+        var keys = new MessageKeys(new IdempotentConsumerOptions());
+
+        var resolved = keys.Resolve(new InboundMessage("order.paid", Encoding.UTF8.GetBytes($$"""{"eventId":{{spelling}},"amount":10}""")));
+
+        Assert.Equal(("1", MessageKeySource.EventId), resolved);
+    }
+
     [Fact]
     public async Task SourcesCanBeReordered_MessageIdFirst()
     {

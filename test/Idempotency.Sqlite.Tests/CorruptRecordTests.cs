@@ -56,6 +56,27 @@ public sealed class CorruptRecordTests : IDisposable
         Assert.True((await store.ClaimAsync(Fixtures.Claim("k", Fixtures.Start.AddMinutes(2)), default)).IsAcquired);
     }
 
+    // Found by fuzzing (test/Idempotency.PropertyTests): in a table not created STRICT, a status or retryable flag held
+    // as text or a real was converted on read (text 'garbage' read as 0, in progress), while every other column's
+    // storage class was checked.
+    [Theory]
+    [InlineData("'garbage'", "0")]
+    [InlineData("'1'", "0")]
+    [InlineData("1.0", "0")]
+    [InlineData("1", "'1'")]
+    [InlineData("2", "1.0")]
+    public void Read_StatusOrRetryableNotHeldAsAnInteger_IsCorrupt(string status, string retryable)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {status}, 'owner', 'fingerprint', 0, 0, 0, NULL, {retryable}";
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read());
+
+        Assert.Throws<IdempotencyRecordCorruptException>(() => SqliteRecordReader.Read(reader, "k"));
+    }
+
     [Fact]
     public async Task Update_ValueOfTheWrongType_IsRefusedByTheStrictTable()
     {

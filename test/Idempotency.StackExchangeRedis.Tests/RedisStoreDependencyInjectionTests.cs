@@ -63,6 +63,26 @@ public sealed class RedisStoreDependencyInjectionTests(RedisFixture redis)
         Assert.Contains("Database", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(-1, 500, "WaitForReplicas")]
+    [InlineData(1, 0, "WaitForReplicasTimeout")]
+    [InlineData(1, 120_000, "WaitForReplicasTimeout")]
+    public async Task AddRedisStore_InvalidWaitForReplicas_FailsValidation(int replicas, int timeoutMilliseconds, string option)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConnectionMultiplexer>(redis.Multiplexer);
+        services.AddIdempotency().AddRedisStore(options =>
+        {
+            options.WaitForReplicas = replicas;
+            options.WaitForReplicasTimeout = TimeSpan.FromMilliseconds(timeoutMilliseconds);
+        });
+        await using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains($"RedisStoreOptions.{option} must", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AddRedisStore_NoMultiplexerRegistered_ThrowsNamingTheRegistration()
     {

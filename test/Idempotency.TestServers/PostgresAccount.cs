@@ -59,7 +59,7 @@ internal static class PostgresAccount
         if (IsRoot)
         {
             EnsureAccountExists();
-            await PostgresProcess.RunAsync(new ProcessStartInfo("chown", ["-R", $"{UserName}:", directory]), TimeSpan.FromSeconds(30));
+            await ToolProcess.RunAsync(new ProcessStartInfo("chown", ["-R", $"{UserName}:", directory]), TimeSpan.FromSeconds(30));
         }
     }
 

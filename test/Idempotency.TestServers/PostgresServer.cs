@@ -60,12 +60,12 @@ public sealed class PostgresServer : IAsyncLifetime, IAsyncDisposable
         _root = Path.Combine(Path.GetTempPath(), "idem-pg-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(_root);
         await PostgresAccount.GiveDirectoryAsync(_root);
-        await PostgresProcess.RunAsync(
+        await ToolProcess.RunAsync(
             PostgresAccount.StartInfo(Tool("initdb"), ["-D", DataDirectory, "-U", UserName, "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"]),
             TimeSpan.FromMinutes(2));
         Port = LoopbackPort.GetFree();
         await StartAsync();
-        await PostgresProcess.RunAsync(
+        await ToolProcess.RunAsync(
             new ProcessStartInfo(Tool("createdb"), ["-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", UserName, DatabaseName]),
             TimeSpan.FromSeconds(30));
         AppDomain.CurrentDomain.ProcessExit += KillOnExit;
@@ -79,7 +79,7 @@ public sealed class PostgresServer : IAsyncLifetime, IAsyncDisposable
             return;
         }
 
-        await PostgresProcess.RunAsync(PostgresAccount.StartInfo(Tool("pg_ctl"), ["stop", "-D", DataDirectory, "-m", "fast", "-w", "-t", "60"]), TimeSpan.FromSeconds(90));
+        await ToolProcess.RunAsync(PostgresAccount.StartInfo(Tool("pg_ctl"), ["stop", "-D", DataDirectory, "-m", "fast", "-w", "-t", "60"]), TimeSpan.FromSeconds(90));
         await _postgres!.WaitForExitAsync();
         _postgres.Dispose();
         _postgres = null;
@@ -143,7 +143,7 @@ public sealed class PostgresServer : IAsyncLifetime, IAsyncDisposable
 
         var deadline = Stopwatch.StartNew();
         var isReady = new ProcessStartInfo(Tool("pg_isready"), ["-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", UserName, "-d", "postgres"]);
-        while (!await PostgresProcess.SucceedsAsync(isReady, TimeSpan.FromSeconds(10)))
+        while (!await ToolProcess.SucceedsAsync(isReady, TimeSpan.FromSeconds(10)))
         {
             if (postgres.HasExited || deadline.Elapsed > StartTimeout)
             {
@@ -187,7 +187,7 @@ public sealed class PostgresServer : IAsyncLifetime, IAsyncDisposable
             pids.Reverse();
         }
 
-        await PostgresProcess.RunAsync(new ProcessStartInfo("kill", ["-" + signal, .. pids.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture))]), TimeSpan.FromSeconds(30));
+        await ToolProcess.RunAsync(new ProcessStartInfo("kill", ["-" + signal, .. pids.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture))]), TimeSpan.FromSeconds(30));
     }
 
     private void Remember(string? line)

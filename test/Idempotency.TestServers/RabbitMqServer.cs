@@ -183,7 +183,7 @@ public sealed class RabbitMqServer : IAsyncLifetime
 
     private static async Task SignalGroupAsync(string signal, int group)
     {
-        await PostgresProcess.RunAsync(new ProcessStartInfo("kill", ["-" + signal, "--", "-" + group.ToString(CultureInfo.InvariantCulture)]), TimeSpan.FromSeconds(10), throwOnFailure: false);
+        await ToolProcess.RunAsync(new ProcessStartInfo("kill", ["-" + signal, "--", "-" + group.ToString(CultureInfo.InvariantCulture)]), TimeSpan.FromSeconds(10), throwOnFailure: false);
     }
 
     private static bool GroupIsAlive(int group)

@@ -36,6 +36,9 @@ public sealed class RedisServer : IAsyncLifetime
     /// <summary>Gets the StackExchange.Redis connection string of the server.</summary>
     public string ConnectionString => $"127.0.0.1:{Port}";
 
+    /// <summary>Gets whether the server is running (started and neither stopped nor exited).</summary>
+    public bool IsRunning => _process is { HasExited: false };
+
     /// <summary>Gets the server's own output so far (for failure messages).</summary>
     public string Output => _output.ToString();
 

@@ -60,8 +60,10 @@ internal static class ContentDecoder
 
             return true;
         }
-        catch (InvalidDataException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
         {
+            // Damaged data is InvalidDataException; zlib's other refusals (a header asking for a preset dictionary)
+            // are ZLibException, an IOException.
             return false;
         }
         finally

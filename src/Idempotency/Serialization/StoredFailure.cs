@@ -11,15 +11,21 @@ internal sealed record StoredFailure(string Type, string Message)
 
     public static StoredFailure Deserialize(string storeKey, ReadOnlySpan<byte> body)
     {
+        StoredFailure? failure;
         try
         {
-            return JsonSerializer.Deserialize(body, StoredFailureContext.Default.StoredFailure)
-                ?? throw new IdempotencyRecordCorruptException(storeKey, "the stored failure is null.");
+            failure = JsonSerializer.Deserialize(body, StoredFailureContext.Default.StoredFailure);
         }
         catch (JsonException ex)
         {
             throw new IdempotencyRecordCorruptException(storeKey, "the stored failure is not valid JSON.", ex);
         }
+
+        // Missing or null members deserialize as null; they end up in IdempotencyPreviouslyFailedException, whose
+        // ErrorType and ErrorMessage are never null.
+        return failure is { Type: not null, Message: not null }
+            ? failure
+            : throw new IdempotencyRecordCorruptException(storeKey, "the stored failure has no type or no message.");
     }
 }
 

@@ -59,6 +59,26 @@ public sealed class CorruptRecordTests
         Assert.Equal(0, runs);
     }
 
+    // Found by fuzzing (test/Idempotency.PropertyTests): a stored failure without its type or message was read with
+    // nulls, which reached IdempotencyPreviouslyFailedException's ErrorType and ErrorMessage, declared never null.
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("""{"Type":null,"Message":"m"}""")]
+    [InlineData("""{"Type":"T"}""")]
+    public async Task ExecuteAsync_FailedRecordWithoutTypeOrMessage_ThrowsCorruptWithoutRunning(string failure)
+    {
+        using var harness = new EngineHarness();
+        var storeKey = harness.StoreKey("orders", "k1");
+        await harness.Memory.ClaimAsync(new IdempotencyClaimRequest(storeKey, "writer", string.Empty, harness.Clock.GetUtcNow(), TimeSpan.FromMinutes(1), TimeSpan.FromHours(1)), CancellationToken.None);
+        await harness.Memory.FailAsync(storeKey, "writer", (byte[])[1, 4, 0, .. System.Text.Encoding.UTF8.GetBytes(failure)], retryable: false, harness.Clock.GetUtcNow(), TimeSpan.FromHours(1), CancellationToken.None);
+        var runs = 0;
+
+        var error = await Assert.ThrowsAsync<IdempotencyRecordCorruptException>(() => harness.RunAsync(Request, () => Interlocked.Increment(ref runs)).AsTask());
+
+        Assert.Equal(0, runs);
+        Assert.Contains("no type or no message", error.Reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ExecuteAsync_FailedRecordHoldingAValue_ThrowsCorruptWithoutRunning()
     {

@@ -3,8 +3,8 @@ using System.Text;
 
 namespace Idempotency.TestServers;
 
-/// <summary>Runs a short-lived PostgreSQL helper program (initdb, pg_ctl, createdb, pg_isready) to completion and fails with its output when it fails.</summary>
-internal static class PostgresProcess
+/// <summary>Runs a short-lived tool (initdb, pg_ctl, pg_isready, redis-cli, kill) to completion and fails with its output when it fails.</summary>
+internal static class ToolProcess
 {
     public static async Task<string> RunAsync(ProcessStartInfo info, TimeSpan timeout, bool throwOnFailure = true)
     {
