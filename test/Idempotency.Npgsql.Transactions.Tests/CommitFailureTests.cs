@@ -19,7 +19,7 @@ public sealed class CommitFailureTests(PostgresServer server)
         try
         {
             // The line points at an order that never exists: only the commit checks it.
-            var failure = await Assert.ThrowsAsync<IdempotencyStoreUnavailableException>(async () => await executor.ExecuteAsync(request, async (tx, ct) =>
+            var failure = await Assert.ThrowsAsync<IdempotencyTransactionNotCommittedException>(async () => await executor.ExecuteAsync(request, async (tx, ct) =>
             {
                 var id = await table.PlaceAsync(tx, "deferred", ct);
                 await using var line = new NpgsqlCommand($"INSERT INTO {lines} (order_id) VALUES ($1)", tx.Connection, tx);
@@ -50,7 +50,7 @@ public sealed class CommitFailureTests(PostgresServer server)
         var executor = table.Executor();
         var request = new IdempotencyRequest("orders", "terminated") { Fingerprint = "f" };
 
-        await Assert.ThrowsAsync<IdempotencyStoreUnavailableException>(async () => await executor.ExecuteAsync(request, async (tx, ct) =>
+        await Assert.ThrowsAsync<IdempotencyTransactionNotCommittedException>(async () => await executor.ExecuteAsync(request, async (tx, ct) =>
         {
             var id = await table.PlaceAsync(tx, "terminated", ct);
             await using (var kill = table.Records.DataSource.CreateCommand("SELECT pg_terminate_backend($1)"))
