@@ -12,6 +12,9 @@ internal sealed class CappedResponseBuffer(int maxBytes) : Stream
     /// <summary>Gets whether the body went past the cap (what was buffered is gone).</summary>
     public bool Overflowed { get; private set; }
 
+    /// <summary>Gets how many bytes are buffered.</summary>
+    public long Buffered => _buffer.Length;
+
     public override bool CanRead => false;
 
     public override bool CanSeek => false;

@@ -79,6 +79,12 @@ internal sealed class TransactionalIdempotencyMiddleware(RequestDelegate next, I
             }
 
             // Committed, or rolled back on purpose (the claim was released: a 5xx or a status that asks for a retry).
+            if (buffer.Buffered > 0 && context.Response.ContentLength is null)
+            {
+                // The whole body is known: the client gets its length, as a replay of it does.
+                context.Response.ContentLength = buffer.Buffered;
+            }
+
             await buffer.SendAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
         }
     }
