@@ -18,7 +18,7 @@ public sealed class CrashTests(ITestOutputHelper output)
     [Fact]
     public async Task ExecuteAsync_ProcessKilledMidTransactionRepeatedly_NoDuplicateOrdersAndNoLostAcknowledgedOrders()
     {
-        using var database = await OrdersDatabase.CreateAsync();
+        await using var database = await SqliteOrders.CreateAsync();
         var arguments = database.ChildArguments(Keys, Workers);
 
         var acknowledged = await AcknowledgingChild.KillRepeatedlyThenFinishAsync(() => AcknowledgingChild.Start(Child, arguments), Kills, TimeSpan.FromMinutes(3));
@@ -32,7 +32,7 @@ public sealed class CrashTests(ITestOutputHelper output)
     [Fact]
     public async Task ExecuteAsync_ThreeProcessesPlaceTheSameOrdersAtOnce_OneOrderPerKey()
     {
-        using var database = await OrdersDatabase.CreateAsync();
+        await using var database = await SqliteOrders.CreateAsync();
         var arguments = database.ChildArguments(Keys, Workers);
         var children = Enumerable.Range(0, 3).Select(_ => AcknowledgingChild.Start(Child, arguments)).ToList();
         try

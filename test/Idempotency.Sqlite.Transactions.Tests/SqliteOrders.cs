@@ -1,5 +1,7 @@
 using System.Globalization;
+using Idempotency.Transactions.Tests;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Idempotency.Sqlite.Transactions.Tests;
 
@@ -7,11 +9,11 @@ namespace Idempotency.Sqlite.Transactions.Tests;
 /// A database file in a temporary folder of its own, holding the idempotency table and a business table ("orders", with
 /// "order_lines" whose deferred foreign key only the commit checks), and a store on it. Deleted at the end.
 /// </summary>
-internal sealed class OrdersDatabase : IDisposable
+internal sealed class SqliteOrders : OrdersFixture<SqliteIdempotencyTransaction, SqliteTransaction>
 {
     public const string Table = "idempotency_records";
 
-    private OrdersDatabase(Action<SqliteStoreOptions>? configure)
+    private SqliteOrders(Action<SqliteStoreOptions>? configure)
     {
         Folder = Directory.CreateTempSubdirectory("idempotency-sqlite-tx-").FullName;
         ConnectionString = $"Data Source={Path.Combine(Folder, "orders.db")};Foreign Keys=True";
@@ -26,9 +28,9 @@ internal sealed class OrdersDatabase : IDisposable
 
     public SqliteIdempotencyStore Store { get; }
 
-    public static async Task<OrdersDatabase> CreateAsync(Action<SqliteStoreOptions>? configure = null)
+    public static async Task<SqliteOrders> CreateAsync(Action<SqliteStoreOptions>? configure = null)
     {
-        var database = new OrdersDatabase(configure);
+        var database = new SqliteOrders(configure);
         await database.Store.CreateTableAsync(CancellationToken.None);
         database.Execute("""
             CREATE TABLE orders (id INTEGER PRIMARY KEY AUTOINCREMENT, idempotency_key TEXT NOT NULL);
@@ -52,12 +54,37 @@ internal sealed class OrdersDatabase : IDisposable
         insert.ExecuteNonQuery();
     }
 
-    public SqliteTransactionalExecutor Executor(Action<IdempotencyOptions>? configure = null)
+    public override TransactionalIdempotencyExecutor<SqliteIdempotencyTransaction, SqliteTransaction> Executor(Action<IdempotencyOptions>? configure = null)
     {
         var options = new IdempotencyOptions();
         configure?.Invoke(options);
         return new SqliteTransactionalExecutor(IdempotencyExecutor.Create(options, Store), Store);
     }
+
+    public override TransactionalIdempotencyExecutor<SqliteIdempotencyTransaction, SqliteTransaction> Executor(IServiceProvider services) =>
+        services.GetRequiredService<SqliteTransactionalExecutor>();
+
+    public override ValueTask<long> PlaceAsync(SqliteTransaction transaction, string key, CancellationToken cancellationToken) => ValueTask.FromResult(Place(transaction, key));
+
+    public override ValueTask BreakTheCommitAsync(SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        AddLineOfNoOrder(transaction);
+        return ValueTask.CompletedTask;
+    }
+
+    public override bool IsForeignKeyViolation(Exception? exception) => exception is SqliteException { SqliteExtendedErrorCode: 787 }; // SQLITE_CONSTRAINT_FOREIGNKEY
+
+    public override Task<long> CountOrdersAsync(string? key = null) => Task.FromResult(CountOrders(key));
+
+    public override Task<long> CountRecordsAsync(bool completed = false) => Task.FromResult(CountRecords(completed ? "status = 1" : "1 = 1"));
+
+    public override IIdempotencyBuilder AddStore(IIdempotencyBuilder builder) =>
+        builder.AddSqliteStore(o => o.ConnectionString = ConnectionString).AddSqliteTransactions();
+
+    public override ValueTask<SqliteIdempotencyTransaction> BeginAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        services.GetRequiredService<SqliteIdempotencyStore>().BeginTransactionAsync(cancellationToken);
+
+    public override SqliteTransaction Database(SqliteIdempotencyTransaction transaction) => transaction.Transaction;
 
     public long CountOrders(string? key = null) =>
         (long)Scalar("SELECT count(*) FROM orders" + (key is null ? string.Empty : $" WHERE idempotency_key = '{key}'"))!;
@@ -97,7 +124,7 @@ internal sealed class OrdersDatabase : IDisposable
     public string[] ChildArguments(int keys, int workers) =>
         ["sqlite", ConnectionString, Table, "orders", keys.ToString(CultureInfo.InvariantCulture), workers.ToString(CultureInfo.InvariantCulture)];
 
-    public void Dispose()
+    public override ValueTask DisposeAsync()
     {
         Store.Dispose();
         try
@@ -108,6 +135,8 @@ internal sealed class OrdersDatabase : IDisposable
         {
             // A child process killed by a test may still be releasing the file; the temporary folder is left behind.
         }
+
+        return ValueTask.CompletedTask;
     }
 
     // No pooling: disposing the connection closes the file.
