@@ -20,7 +20,7 @@ internal sealed class OrdersTable : OrdersFixture<NpgsqlIdempotencyTransaction, 
 
     public PostgresTable Records { get; }
 
-    public NpgsqlIdempotencyStore Store => Records.Store;
+    public override NpgsqlIdempotencyStore Store => Records.Store;
 
     /// <summary>The business table: one row per order placed, with the key that placed it.</summary>
     public string Orders { get; }
@@ -36,12 +36,6 @@ internal sealed class OrdersTable : OrdersFixture<NpgsqlIdempotencyTransaction, 
         return table;
     }
 
-    public override TransactionalIdempotencyExecutor<NpgsqlIdempotencyTransaction, NpgsqlTransaction> Executor(Action<IdempotencyOptions>? configure = null)
-    {
-        var options = new IdempotencyOptions();
-        configure?.Invoke(options);
-        return new NpgsqlTransactionalExecutor(IdempotencyExecutor.Create(options, Store), Store);
-    }
 
     public override TransactionalIdempotencyExecutor<NpgsqlIdempotencyTransaction, NpgsqlTransaction> Executor(IServiceProvider services) =>
         services.GetRequiredService<NpgsqlTransactionalExecutor>();
@@ -83,8 +77,6 @@ internal sealed class OrdersTable : OrdersFixture<NpgsqlIdempotencyTransaction, 
     public override ValueTask<NpgsqlIdempotencyTransaction> BeginAsync(IServiceProvider services, CancellationToken cancellationToken) =>
         services.GetRequiredService<NpgsqlIdempotencyStore>().BeginTransactionAsync(cancellationToken);
 
-    public override NpgsqlTransaction Database(NpgsqlIdempotencyTransaction transaction) => transaction.Transaction;
-
     public override async ValueTask DisposeAsync()
     {
         try
@@ -97,4 +89,7 @@ internal sealed class OrdersTable : OrdersFixture<NpgsqlIdempotencyTransaction, 
 
         await Records.DisposeAsync();
     }
+
+    protected override TransactionalIdempotencyExecutor<NpgsqlIdempotencyTransaction, NpgsqlTransaction> CreateExecutor(IIdempotencyExecutor engine) =>
+        new NpgsqlTransactionalExecutor(engine, Store);
 }

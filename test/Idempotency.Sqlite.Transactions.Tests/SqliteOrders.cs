@@ -26,7 +26,7 @@ internal sealed class SqliteOrders : OrdersFixture<SqliteIdempotencyTransaction,
 
     public string ConnectionString { get; }
 
-    public SqliteIdempotencyStore Store { get; }
+    public override SqliteIdempotencyStore Store { get; }
 
     public static async Task<SqliteOrders> CreateAsync(Action<SqliteStoreOptions>? configure = null)
     {
@@ -54,12 +54,6 @@ internal sealed class SqliteOrders : OrdersFixture<SqliteIdempotencyTransaction,
         insert.ExecuteNonQuery();
     }
 
-    public override TransactionalIdempotencyExecutor<SqliteIdempotencyTransaction, SqliteTransaction> Executor(Action<IdempotencyOptions>? configure = null)
-    {
-        var options = new IdempotencyOptions();
-        configure?.Invoke(options);
-        return new SqliteTransactionalExecutor(IdempotencyExecutor.Create(options, Store), Store);
-    }
 
     public override TransactionalIdempotencyExecutor<SqliteIdempotencyTransaction, SqliteTransaction> Executor(IServiceProvider services) =>
         services.GetRequiredService<SqliteTransactionalExecutor>();
@@ -83,8 +77,6 @@ internal sealed class SqliteOrders : OrdersFixture<SqliteIdempotencyTransaction,
 
     public override ValueTask<SqliteIdempotencyTransaction> BeginAsync(IServiceProvider services, CancellationToken cancellationToken) =>
         services.GetRequiredService<SqliteIdempotencyStore>().BeginTransactionAsync(cancellationToken);
-
-    public override SqliteTransaction Database(SqliteIdempotencyTransaction transaction) => transaction.Transaction;
 
     public long CountOrders(string? key = null) =>
         (long)Scalar("SELECT count(*) FROM orders" + (key is null ? string.Empty : $" WHERE idempotency_key = '{key}'"))!;
@@ -138,6 +130,9 @@ internal sealed class SqliteOrders : OrdersFixture<SqliteIdempotencyTransaction,
 
         return ValueTask.CompletedTask;
     }
+
+    protected override TransactionalIdempotencyExecutor<SqliteIdempotencyTransaction, SqliteTransaction> CreateExecutor(IIdempotencyExecutor engine) =>
+        new SqliteTransactionalExecutor(engine, Store);
 
     // No pooling: disposing the connection closes the file.
     private SqliteConnection Open()

@@ -28,7 +28,7 @@ else
 }
 
 Task PlaceAllAsync<TTransaction, TDatabase>(TransactionalIdempotencyExecutor<TTransaction, TDatabase> transactional)
-    where TTransaction : IIdempotencyTransaction
+    where TTransaction : IIdempotencyTransaction<TDatabase>
     where TDatabase : DbTransaction
 {
     var output = Console.Out;

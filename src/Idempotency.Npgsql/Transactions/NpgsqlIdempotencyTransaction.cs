@@ -12,7 +12,7 @@ namespace Idempotency.Npgsql;
 /// (its row lock) is the lease: no renewal touches the database, and nobody else can see or take over the row before it
 /// commits. Do not commit or roll back <see cref="Transaction"/> yourself.
 /// </remarks>
-public sealed class NpgsqlIdempotencyTransaction : IIdempotencyTransaction
+public sealed class NpgsqlIdempotencyTransaction : IIdempotencyTransaction<NpgsqlTransaction>
 {
     // The transaction of the current async flow. Set by BeginAsync (not an async method, so the value stays in the
     // caller's flow and flows into what it calls); a disposed transaction left behind in a flow is inert.

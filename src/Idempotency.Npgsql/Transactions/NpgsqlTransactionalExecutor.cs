@@ -17,13 +17,4 @@ namespace Idempotency.Npgsql;
 /// <param name="store">The PostgreSQL store the executor uses: its data source opens the transactions.</param>
 /// <param name="loggerFactory">Logging; none when <see langword="null"/>.</param>
 public sealed class NpgsqlTransactionalExecutor(IIdempotencyExecutor executor, NpgsqlIdempotencyStore store, ILoggerFactory? loggerFactory = null)
-    : TransactionalIdempotencyExecutor<NpgsqlIdempotencyTransaction, NpgsqlTransaction>(executor, loggerFactory)
-{
-    private readonly NpgsqlIdempotencyStore _store = store ?? throw new ArgumentNullException(nameof(store));
-
-    /// <inheritdoc />
-    protected override ValueTask<NpgsqlIdempotencyTransaction> BeginTransactionAsync(CancellationToken cancellationToken) => _store.BeginTransactionAsync(cancellationToken);
-
-    /// <inheritdoc />
-    protected override NpgsqlTransaction GetDatabaseTransaction(NpgsqlIdempotencyTransaction transaction) => transaction.Transaction;
-}
+    : TransactionalIdempotencyExecutor<NpgsqlIdempotencyTransaction, NpgsqlTransaction>(executor, (store ?? throw new ArgumentNullException(nameof(store))).BeginTransactionAsync, loggerFactory);

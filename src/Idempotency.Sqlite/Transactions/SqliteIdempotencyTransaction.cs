@@ -21,7 +21,7 @@ namespace Idempotency.Sqlite;
 /// the transaction back, and the key is free at once. Do not commit or roll back <see cref="Transaction"/> yourself.
 /// </para>
 /// </remarks>
-public sealed class SqliteIdempotencyTransaction : IIdempotencyTransaction
+public sealed class SqliteIdempotencyTransaction : IIdempotencyTransaction<SqliteTransaction>
 {
     // The transaction of the current async flow. Set by Begin (not an async method, so the value stays in the caller's
     // flow and flows into what it calls); a disposed transaction left behind in a flow is inert.

@@ -20,13 +20,4 @@ namespace Idempotency.Sqlite;
 /// <param name="store">The SQLite store the executor uses: the transactions run on its database file.</param>
 /// <param name="loggerFactory">Logging; none when <see langword="null"/>.</param>
 public sealed class SqliteTransactionalExecutor(IIdempotencyExecutor executor, SqliteIdempotencyStore store, ILoggerFactory? loggerFactory = null)
-    : TransactionalIdempotencyExecutor<SqliteIdempotencyTransaction, SqliteTransaction>(executor, loggerFactory)
-{
-    private readonly SqliteIdempotencyStore _store = store ?? throw new ArgumentNullException(nameof(store));
-
-    /// <inheritdoc />
-    protected override ValueTask<SqliteIdempotencyTransaction> BeginTransactionAsync(CancellationToken cancellationToken) => _store.BeginTransactionAsync(cancellationToken);
-
-    /// <inheritdoc />
-    protected override SqliteTransaction GetDatabaseTransaction(SqliteIdempotencyTransaction transaction) => transaction.Transaction;
-}
+    : TransactionalIdempotencyExecutor<SqliteIdempotencyTransaction, SqliteTransaction>(executor, (store ?? throw new ArgumentNullException(nameof(store))).BeginTransactionAsync, loggerFactory);

@@ -13,18 +13,25 @@ namespace Idempotency;
 /// <typeparam name="TTransaction">The store's transaction, which the claim joins.</typeparam>
 /// <typeparam name="TDatabase">The driver's transaction the operation runs its statements in.</typeparam>
 public abstract class TransactionalIdempotencyExecutor<TTransaction, TDatabase>
-    where TTransaction : IIdempotencyTransaction
+    where TTransaction : IIdempotencyTransaction<TDatabase>
 {
     private readonly IIdempotencyExecutor _executor;
+    private readonly Func<CancellationToken, ValueTask<TTransaction>> _begin;
     private readonly ILogger _logger;
 
     /// <summary>Initializes a new instance of the <see cref="TransactionalIdempotencyExecutor{TTransaction, TDatabase}"/> class.</summary>
     /// <param name="executor">The executor, over the store whose transactions this runs in.</param>
+    /// <param name="begin">
+    /// Begins a transaction of that store and makes it the ambient one of the calling flow (the store's
+    /// <c>BeginTransactionAsync</c>; see <see cref="IIdempotencyTransactionFactory.BeginAsync"/>).
+    /// </param>
     /// <param name="loggerFactory">Logging; none when <see langword="null"/>.</param>
-    protected TransactionalIdempotencyExecutor(IIdempotencyExecutor executor, ILoggerFactory? loggerFactory)
+    protected TransactionalIdempotencyExecutor(IIdempotencyExecutor executor, Func<CancellationToken, ValueTask<TTransaction>> begin, ILoggerFactory? loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(executor);
+        ArgumentNullException.ThrowIfNull(begin);
         _executor = executor;
+        _begin = begin;
         _logger = (ILogger?)loggerFactory?.CreateLogger("Idempotency") ?? NullLogger.Instance;
     }
 
@@ -38,7 +45,7 @@ public abstract class TransactionalIdempotencyExecutor<TTransaction, TDatabase>
     public ValueTask<IdempotencyResult<T>> ExecuteAsync<T>(IdempotencyRequest request, Func<TDatabase, CancellationToken, ValueTask<T>> operation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(operation);
-        return RunAsync(request, t => _executor.ExecuteAsync(request, ct => operation(GetDatabaseTransaction(t), ct), cancellationToken), static r => r.Outcome, cancellationToken);
+        return RunAsync(request, t => _executor.ExecuteAsync(request, ct => operation(t.Transaction, ct), cancellationToken), static r => r.Outcome, cancellationToken);
     }
 
     /// <summary>Runs <paramref name="operation"/> once per key in one transaction with its record.</summary>
@@ -50,23 +57,13 @@ public abstract class TransactionalIdempotencyExecutor<TTransaction, TDatabase>
     public ValueTask<IdempotencyResult> ExecuteAsync(IdempotencyRequest request, Func<TDatabase, CancellationToken, ValueTask> operation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(operation);
-        return RunAsync(request, t => _executor.ExecuteAsync(request, ct => operation(GetDatabaseTransaction(t), ct), cancellationToken), static r => r.Outcome, cancellationToken);
+        return RunAsync(request, t => _executor.ExecuteAsync(request, ct => operation(t.Transaction, ct), cancellationToken), static r => r.Outcome, cancellationToken);
     }
-
-    /// <summary>Begins the store's transaction and makes it the ambient one of the calling flow (<see cref="IIdempotencyTransactionFactory.BeginAsync"/>).</summary>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The transaction.</returns>
-    protected abstract ValueTask<TTransaction> BeginTransactionAsync(CancellationToken cancellationToken);
-
-    /// <summary>Gets the driver's transaction of <paramref name="transaction"/>, which the operation is given.</summary>
-    /// <param name="transaction">The store's transaction.</param>
-    /// <returns>The driver's transaction.</returns>
-    protected abstract TDatabase GetDatabaseTransaction(TTransaction transaction);
 
     private async ValueTask<TResult> RunAsync<TResult>(IdempotencyRequest request, Func<TTransaction, ValueTask<TResult>> run, Func<TResult, IdempotencyOutcome> outcome, CancellationToken cancellationToken)
     {
         // Begun inside this async method: the transaction is ambient for the run below and gone from the caller's flow after.
-        var transaction = await BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var transaction = await _begin(cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
         {
             var result = await run(transaction).ConfigureAwait(false);

@@ -10,9 +10,18 @@ namespace Idempotency.Transactions.Tests;
 /// <typeparam name="TTransaction">The store's transaction.</typeparam>
 /// <typeparam name="TDatabase">The driver's transaction.</typeparam>
 public abstract class OrdersFixture<TTransaction, TDatabase> : IAsyncDisposable
-    where TTransaction : IIdempotencyTransaction
+    where TTransaction : IIdempotencyTransaction<TDatabase>
 {
-    public abstract TransactionalIdempotencyExecutor<TTransaction, TDatabase> Executor(Action<IdempotencyOptions>? configure = null);
+    /// <summary>Gets the store, whose transactions the executors run in.</summary>
+    public abstract IIdempotencyStore Store { get; }
+
+    /// <summary>A transactional executor over <see cref="Store"/>, with the engine's options as <paramref name="configure"/> sets them.</summary>
+    public TransactionalIdempotencyExecutor<TTransaction, TDatabase> Executor(Action<IdempotencyOptions>? configure = null)
+    {
+        var options = new IdempotencyOptions();
+        configure?.Invoke(options);
+        return CreateExecutor(IdempotencyExecutor.Create(options, Store));
+    }
 
     /// <summary>The store's transactional executor as <paramref name="services"/> registered it.</summary>
     public abstract TransactionalIdempotencyExecutor<TTransaction, TDatabase> Executor(IServiceProvider services);
@@ -37,9 +46,10 @@ public abstract class OrdersFixture<TTransaction, TDatabase> : IAsyncDisposable
     /// <summary>Begins a transaction on the store of <paramref name="services"/> (the one its consumers and executors use).</summary>
     public abstract ValueTask<TTransaction> BeginAsync(IServiceProvider services, CancellationToken cancellationToken);
 
-    public abstract TDatabase Database(TTransaction transaction);
-
     public abstract ValueTask DisposeAsync();
+
+    /// <summary>The store's transactional executor over <paramref name="engine"/>.</summary>
+    protected abstract TransactionalIdempotencyExecutor<TTransaction, TDatabase> CreateExecutor(IIdempotencyExecutor engine);
 
     /// <summary>A service collection with this store (and its transactions), logging and metrics.</summary>
     public IServiceCollection Services(Action<IIdempotencyBuilder>? more = null)

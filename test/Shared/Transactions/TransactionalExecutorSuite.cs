@@ -10,7 +10,7 @@ namespace Idempotency.Transactions.Tests;
 /// one transaction. One suite, run once per store by a subclass that only says how to create its <see cref="OrdersFixture{TTransaction, TDatabase}"/>.
 /// </summary>
 public abstract class TransactionalExecutorSuite<TTransaction, TDatabase>
-    where TTransaction : IIdempotencyTransaction
+    where TTransaction : IIdempotencyTransaction<TDatabase>
 {
     private const int Duplicates = 24;
 
@@ -205,10 +205,10 @@ public abstract class TransactionalExecutorSuite<TTransaction, TDatabase>
             await using var transaction = await orders.BeginAsync(provider, CancellationToken.None);
             outcomes.Add(await consumer.ProcessAsync(message, "place-order", async (m, ct) =>
             {
-                await orders.PlaceAsync(orders.Database(transaction), m.MessageId!, ct);
+                await orders.PlaceAsync(transaction.Transaction, m.MessageId!, ct);
                 if (breakTheCommit)
                 {
-                    await orders.BreakTheCommitAsync(orders.Database(transaction), ct);
+                    await orders.BreakTheCommitAsync(transaction.Transaction, ct);
                 }
             }, CancellationToken.None));
         }

@@ -13,7 +13,7 @@ namespace Idempotency.Transactions.Tests;
 /// the response goes out after the commit. One suite, run once per store.
 /// </summary>
 public abstract class TransactionalHttpSuite<TTransaction, TDatabase>
-    where TTransaction : IIdempotencyTransaction
+    where TTransaction : IIdempotencyTransaction<TDatabase>
     where TDatabase : notnull
 {
     private const int MaxResponseBodySize = 4_096;
