@@ -172,6 +172,12 @@ public sealed partial class SqliteIdempotencyStore : IIdempotencyTransactionFact
             acquired = true;
             return IdempotencyClaimResult.Acquired;
         }
+        catch (IdempotencyStoreUnavailableException ex)
+        {
+            // As on PostgreSQL, a transaction whose claim failed keeps nothing: work run anyway (fail-open) cannot use it.
+            transaction.Lifecycle.Fail(ex);
+            throw;
+        }
         finally
         {
             if (!acquired)

@@ -53,6 +53,29 @@ public sealed class TransactionalExecutorTests : TransactionalExecutorSuite<Sqli
         Assert.Equal(0, orders.CountRecords());
     }
 
+    [Fact]
+    public async Task ExecuteAsync_WriteLockHeldElsewhereBeyondTheBusyTimeout_StoreUnavailableNothingRunsThenARetryRuns()
+    {
+        await using var orders = await SqliteOrders.CreateAsync(o => o.BusyTimeout = TimeSpan.FromSeconds(1));
+        var executor = orders.Executor();
+        var runs = 0;
+        using var other = new SqliteConnection(orders.ConnectionString + ";Pooling=False"); // another process, as far as the store knows
+        other.Open();
+        using (var held = other.BeginTransaction(deferred: false))
+        {
+            var error = await Assert.ThrowsAsync<IdempotencyStoreUnavailableException>(async () =>
+                await executor.ExecuteAsync(new IdempotencyRequest("orders", "k"), (tx, _) => ValueTask.FromResult(SqliteOrders.Place(tx, $"k-{Interlocked.Increment(ref runs)}")), CancellationToken.None));
+
+            Assert.Contains("beyond the busy timeout", error.Message, StringComparison.Ordinal);
+            held.Rollback();
+        }
+
+        var retry = await executor.ExecuteAsync(new IdempotencyRequest("orders", "k"), (tx, _) => ValueTask.FromResult(SqliteOrders.Place(tx, $"k-{Interlocked.Increment(ref runs)}")), CancellationToken.None);
+        Assert.Equal(IdempotencyOutcome.Executed, retry.Outcome);
+        Assert.Equal(1, runs);
+        Assert.Equal(1, orders.CountOrders());
+    }
+
     protected override async Task<OrdersFixture<SqliteIdempotencyTransaction, SqliteTransaction>> CreateAsync() => await SqliteOrders.CreateAsync();
 
     private static void InterlockedMax(ref int target, int value)
