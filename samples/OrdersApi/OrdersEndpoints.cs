@@ -13,7 +13,7 @@ internal static class OrdersEndpoints
     public static void MapOrdersEndpoints(this IEndpointRouteBuilder app)
     {
         // A key is required: a retry with the same key replays the first response instead of creating a second order.
-        // On PostgreSQL the order row and the record commit in one transaction (PostgresOrders).
+        // On SQLite and PostgreSQL the order row and the record commit in one transaction (TransactionalOrders).
         if (!app.TryMapTransactionalOrders())
         {
             app.MapPost("/orders", (HttpContext http, OrderBook book, RunCounter runs, TimeProvider time) =>

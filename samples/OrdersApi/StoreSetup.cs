@@ -22,7 +22,7 @@ internal static class StoreSetup
                 var sqlite = configuration.GetConnectionString("Sqlite") is { Length: > 0 } configured
                     ? configured
                     : $"Data Source={Path.Combine(environment.ContentRootPath, DefaultSqliteFile)}";
-                return builder.AddSqliteStore(sqlite);
+                return builder.AddSqliteStore(sqlite).AddSqliteOrders(sqlite);
             case "memory":
                 return builder;
             case "redis":

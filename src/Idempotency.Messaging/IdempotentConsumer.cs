@@ -131,6 +131,13 @@ internal sealed class IdempotentConsumer : IIdempotentConsumer
         var completion = unprotected ? IdempotencyCompletion.Unprotected
             : hasResult ? await claim.CompleteAsync(value, CancellationToken.None).ConfigureAwait(false)
             : await claim.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+        if (completion == IdempotencyCompletion.NotCommitted && claim.StoreFailure is { } notCommitted)
+        {
+            // The handler ran in a database transaction that did not commit: its writes went with the record, so the
+            // message was not processed at all and must come again (its redelivery runs the handler again).
+            return new ProcessingResult<T>(MessageOutcome.StoreUnavailable, source) { RetryAfter = notCommitted.RetryAfter, Exception = notCommitted };
+        }
+
         return new ProcessingResult<T>(MessageOutcome.Processed, source)
         {
             HasValue = hasResult,

@@ -21,6 +21,9 @@ public enum MessageOutcome
     /// <summary>The key was already used with a different payload: a poison message; dead-letter it, never run it.</summary>
     Conflict = 4,
 
-    /// <summary>The store could not be reached (fail-closed): never acknowledge; redeliver after <see cref="ProcessingResult.RetryAfter"/>.</summary>
+    /// <summary>
+    /// The store could not be reached (fail-closed), or the database transaction the handler ran in did not commit (its
+    /// writes were rolled back with the record): never acknowledge; redeliver after <see cref="ProcessingResult.RetryAfter"/>.
+    /// </summary>
     StoreUnavailable = 5,
 }

@@ -13,7 +13,4 @@ internal static partial class Log
 
     [LoggerMessage(2003, LogLevel.Warning, "Purging expired idempotency records from {Table} failed; trying again in {Interval}", EventName = "NpgsqlPurgeFailed")]
     public static partial void PurgeFailed(ILogger logger, Exception exception, string table, TimeSpan interval);
-
-    [LoggerMessage(2004, LogLevel.Warning, "An idempotency transaction on {Table} did not commit: the work's writes and its record were rolled back", EventName = "NpgsqlTransactionRolledBack")]
-    public static partial void TransactionRolledBack(ILogger logger, Exception? exception, string table);
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Npgsql;
 
 namespace Idempotency.Npgsql;
@@ -9,8 +8,7 @@ namespace Idempotency.Npgsql;
 public sealed partial class NpgsqlIdempotencyStore : IIdempotencyTransactionFactory
 {
     // Joined transactions by owner token: renewals run on timer threads, where the ambient transaction may not flow.
-    private readonly ConcurrentDictionary<string, NpgsqlIdempotencyTransaction> _joined = new(StringComparer.Ordinal);
-    private int _joinedCount;
+    private readonly TransactionRegistry<NpgsqlIdempotencyTransaction> _joined = new();
 
     /// <summary>
     /// Opens a connection from the data source, begins a transaction and makes it the ambient one of the calling async
@@ -26,13 +24,7 @@ public sealed partial class NpgsqlIdempotencyStore : IIdempotencyTransactionFact
     ValueTask<IIdempotencyTransaction> IIdempotencyTransactionFactory.BeginAsync(CancellationToken cancellationToken) =>
         AsInterfaceAsync(BeginTransactionAsync(cancellationToken));
 
-    internal void Leave(NpgsqlIdempotencyTransaction transaction)
-    {
-        if (transaction.OwnerToken is { } token && _joined.TryRemove(KeyValuePair.Create(token, transaction)))
-        {
-            Interlocked.Decrement(ref _joinedCount);
-        }
-    }
+    internal void Leave(NpgsqlIdempotencyTransaction transaction) => _joined.Remove(transaction.Lifecycle.OwnerToken, transaction);
 
     private static async ValueTask<IIdempotencyTransaction> AsInterfaceAsync(ValueTask<NpgsqlIdempotencyTransaction> begin) => await begin.ConfigureAwait(false);
 
@@ -41,8 +33,7 @@ public sealed partial class NpgsqlIdempotencyStore : IIdempotencyTransactionFact
         NpgsqlIdempotencyTransaction.Current is { State: IdempotencyTransactionState.Open } transaction && ReferenceEquals(transaction.Store, this) ? transaction : null;
 
     /// <summary>The transaction the claim with this owner token joined, or <see langword="null"/> (one read of a counter when none is open).</summary>
-    private NpgsqlIdempotencyTransaction? JoinedBy(string ownerToken) =>
-        Volatile.Read(ref _joinedCount) > 0 && _joined.TryGetValue(ownerToken, out var transaction) ? transaction : null;
+    private NpgsqlIdempotencyTransaction? JoinedBy(string ownerToken) => _joined.Find(ownerToken);
 
     private async ValueTask<IdempotencyClaimResult> ClaimInTransactionAsync(NpgsqlIdempotencyTransaction transaction, IdempotencyClaimRequest request, CancellationToken cancellationToken)
     {
@@ -64,9 +55,8 @@ public sealed partial class NpgsqlIdempotencyStore : IIdempotencyTransactionFact
             cancellationToken).ConfigureAwait(false);
         if (result.IsAcquired)
         {
-            transaction.Join(request.OwnerToken);
-            _joined[request.OwnerToken] = transaction;
-            Interlocked.Increment(ref _joinedCount);
+            transaction.Lifecycle.Join(request.OwnerToken);
+            _joined.TryAdd(request.OwnerToken, transaction);
         }
 
         return result;
@@ -99,7 +89,7 @@ public sealed partial class NpgsqlIdempotencyStore : IIdempotencyTransactionFact
                     // Another transaction is claiming this key and has not committed: its row is invisible, so it is
                     // described as what it is, a run in progress with this request's fingerprint (whether it was the
                     // same request is only known once it commits). The engine answers in-progress, or waits and claims again.
-                    return IdempotencyClaimResult.Held(UncommittedClaim(request));
+                    return IdempotencyClaimResult.Held(request.ToInProgressRecord(string.Empty));
                 }
             }
 
@@ -113,28 +103,10 @@ public sealed partial class NpgsqlIdempotencyStore : IIdempotencyTransactionFact
         }
     }
 
-    private static IdempotencyRecord UncommittedClaim(IdempotencyClaimRequest request) => new()
-    {
-        Key = request.Key,
-        Status = IdempotencyRecordStatus.InProgress,
-        OwnerToken = string.Empty,
-        Fingerprint = request.Fingerprint,
-        CreatedAt = request.Now,
-        LeaseExpiresAt = request.Now + request.Lease,
-        ExpiresAt = request.Now + request.Ttl,
-    };
-
-    /// <summary>Writes the completion in the transaction and commits it: the record and the work's writes become durable together.</summary>
-    private async ValueTask<bool> CompleteInTransactionAsync(NpgsqlIdempotencyTransaction transaction, string key, string ownerToken, ReadOnlyMemory<byte> payload, DateTimeOffset now, TimeSpan ttl)
-    {
-        if (transaction.State != IdempotencyTransactionState.Joined)
-        {
-            return false;
-        }
-
-        try
-        {
-            var written = await RunInTransactionAsync(
+    /// <summary>Writes the completion in the transaction and commits it; if either fails, PostgreSQL rolls the whole transaction back.</summary>
+    private ValueTask<bool> CompleteInTransactionAsync(NpgsqlIdempotencyTransaction transaction, string key, string ownerToken, ReadOnlyMemory<byte> payload, DateTimeOffset now, TimeSpan ttl) =>
+        transaction.Lifecycle.CompleteAsync(
+            async () => await RunInTransactionAsync(
                 transaction,
                 "complete",
                 _sql.Complete,
@@ -148,27 +120,8 @@ public sealed partial class NpgsqlIdempotencyStore : IIdempotencyTransactionFact
                     parameters.Add(Instant(s.now + s.ttl));
                 },
                 NonQueryAsync,
-                CancellationToken.None).ConfigureAwait(false) == 1;
-            if (!written)
-            {
-                // Cannot happen while the row is this transaction's own; never commit work without its record.
-                transaction.Fail(new InvalidOperationException("The claim's row was not found in its own transaction."));
-                return false;
-            }
-
-            await transaction.Transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-            transaction.MarkCommitted();
-            return true;
-        }
-        catch (Exception ex)
-        {
-            // The completion or the commit failed: PostgreSQL rolls the whole transaction back, record and work alike.
-            // Reported as not written (the engine then neither retries a write that can never land nor caches it), and
-            // the caller learns why from the transaction (State Failed, Failure).
-            transaction.Fail(ex);
-            return false;
-        }
-    }
+                CancellationToken.None).ConfigureAwait(false) == 1,
+            () => new ValueTask(transaction.Transaction.CommitAsync(CancellationToken.None)));
 
     private async ValueTask<T> RunInTransactionAsync<T, TState>(
         NpgsqlIdempotencyTransaction transaction,
@@ -196,7 +149,7 @@ public sealed partial class NpgsqlIdempotencyStore : IIdempotencyTransactionFact
         catch (Exception ex) when (ex is not IdempotencyRecordCorruptException)
         {
             // Any failed statement aborts a PostgreSQL transaction; no repeat on another connection could join it.
-            transaction.Fail(ex);
+            transaction.Lifecycle.Fail(ex);
             if (NpgsqlStoreErrors.IsBackendFailure(ex, cancellationToken))
             {
                 throw NpgsqlStoreErrors.Unavailable(operation, ex, _sql.Table);

@@ -6,8 +6,12 @@ public sealed partial class SqliteIdempotencyStore
     /// <remarks>
     /// A live record is returned by one read that takes no lock. Otherwise one upsert writes the claim under the write
     /// lock, unless a live record appeared since (it re-checks on the newest row); then that record is read and returned.
+    /// A claim made while a <see cref="SqliteIdempotencyTransaction"/> of this store is ambient joins it.
     /// </remarks>
-    public async ValueTask<IdempotencyClaimResult> ClaimAsync(IdempotencyClaimRequest request, CancellationToken cancellationToken)
+    public ValueTask<IdempotencyClaimResult> ClaimAsync(IdempotencyClaimRequest request, CancellationToken cancellationToken) =>
+        ClaimTransaction() is { } transaction ? ClaimInTransactionAsync(transaction, request, cancellationToken) : ClaimOnItsOwnAsync(request, cancellationToken);
+
+    private async ValueTask<IdempotencyClaimResult> ClaimOnItsOwnAsync(IdempotencyClaimRequest request, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -15,6 +19,12 @@ public sealed partial class SqliteIdempotencyStore
             if (live is not null)
             {
                 return IdempotencyClaimResult.Held(live);
+            }
+
+            if (_uncommitted.Find(request.Key) is not null)
+            {
+                // A transaction of this process claimed the key and has not committed (its row is invisible here).
+                return IdempotencyClaimResult.Held(request.ToInProgressRecord(string.Empty));
             }
 
             if (await RunAsync("claim", write: true, request, static (c, sql, r) => SqliteStoreCommands.TryClaim(c, null, sql, r), cancellationToken).ConfigureAwait(false))

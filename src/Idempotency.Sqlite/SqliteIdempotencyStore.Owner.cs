@@ -1,12 +1,14 @@
 namespace Idempotency.Sqlite;
 
 // Every write after the claim is guarded by the owner token and the in-progress status (fencing): a late owner whose
-// lease was taken over changes nothing and learns it from the row count.
+// lease was taken over changes nothing and learns it from the row count. A claim that joined a transaction is served by
+// it: its completion commits; its failure and release roll back (freeing the write lock at once); its renewal needs no
+// statement (nobody can take over an uncommitted row).
 public sealed partial class SqliteIdempotencyStore
 {
     /// <inheritdoc />
     public ValueTask<bool> CompleteAsync(string key, string ownerToken, ReadOnlyMemory<byte> payload, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken) =>
-        RunAsync(
+        JoinedBy(ownerToken) is { } transaction ? CompleteInTransactionAsync(transaction, key, ownerToken, payload, now, ttl) : RunAsync(
             "complete",
             write: true,
             (key, ownerToken, payload, now, ttl),
@@ -15,7 +17,7 @@ public sealed partial class SqliteIdempotencyStore
 
     /// <inheritdoc />
     public ValueTask<bool> FailAsync(string key, string ownerToken, ReadOnlyMemory<byte> payload, bool retryable, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken) =>
-        RunAsync(
+        JoinedBy(ownerToken) is { } transaction ? ValueTask.FromResult(RollBackJoined(transaction)) : RunAsync(
             "fail",
             write: true,
             (key, ownerToken, payload, retryable, now, ttl),
@@ -24,11 +26,11 @@ public sealed partial class SqliteIdempotencyStore
 
     /// <inheritdoc />
     public ValueTask<bool> ReleaseAsync(string key, string ownerToken, CancellationToken cancellationToken) =>
-        RunAsync("release", write: true, (key, ownerToken), static (c, sql, s) => SqliteStoreCommands.Release(c, null, sql, s.key, s.ownerToken), cancellationToken);
+        JoinedBy(ownerToken) is { } transaction ? ValueTask.FromResult(RollBackJoined(transaction)) : RunAsync("release", write: true, (key, ownerToken), static (c, sql, s) => SqliteStoreCommands.Release(c, null, sql, s.key, s.ownerToken), cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<bool> RenewAsync(string key, string ownerToken, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
-        RunAsync(
+        JoinedBy(ownerToken) is not null ? ValueTask.FromResult(true) : RunAsync(
             "renew",
             write: true,
             (key, ownerToken, leaseExpiresAt: now + lease),

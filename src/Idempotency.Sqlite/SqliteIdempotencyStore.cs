@@ -19,9 +19,11 @@ public sealed partial class SqliteIdempotencyStore : IIdempotencyStore, IIdempot
     private readonly SqliteStoreSql _sql;
     private readonly SqliteConnectionPool _pool;
     private readonly bool _createIfMissing;
+    private readonly TimeSpan _busyTimeout;
 
     // One writer at a time in this process: writers queue here without blocking a thread, rather than each sleeping in
-    // SQLite's busy handler. Other processes still meet at SQLite's write lock (the busy timeout).
+    // SQLite's busy handler, for at most the busy timeout (a transaction holds it for its whole run). Other processes
+    // still meet at SQLite's write lock (the busy timeout).
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
     private volatile bool _schemaReady;
@@ -36,6 +38,7 @@ public sealed partial class SqliteIdempotencyStore : IIdempotencyStore, IIdempot
         _sql = new SqliteStoreSql(options.TableName);
         _pool = new SqliteConnectionPool(options);
         _createIfMissing = options.CreateTableIfMissing;
+        _busyTimeout = options.BusyTimeout;
     }
 
     /// <summary>Gets the quoted name of the table, as it appears in the store's SQL.</summary>
@@ -76,7 +79,7 @@ public sealed partial class SqliteIdempotencyStore : IIdempotencyStore, IIdempot
 
         if (write)
         {
-            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await EnterWriteAsync(operation, cancellationToken).ConfigureAwait(false);
         }
 
         SqliteConnection? connection = null;

@@ -9,6 +9,8 @@ internal static class SqliteStoreErrors
     private const int Busy = 5;
     private const int Locked = 6;
 
+    private const string LockedDetail = "the database stayed locked by another connection or process beyond the busy timeout";
+
     // SqliteException covers every SQLite error: busy beyond the timeout, I/O errors, a full disk, a file that cannot be
     // opened or is not a database. Cancellation the caller asked for passes through.
     public static bool IsBackendFailure(Exception exception, CancellationToken cancellationToken) => exception switch
@@ -27,12 +29,22 @@ internal static class SqliteStoreErrors
 
         var detail = exception switch
         {
-            SqliteException { SqliteErrorCode: Busy or Locked } => "the database stayed locked by another connection or process beyond the busy timeout",
+            SqliteException { SqliteErrorCode: Busy or Locked } => LockedDetail,
             SqliteException sqlite => $"SQLite error {sqlite.SqliteExtendedErrorCode}: {sqlite.Message}",
             _ => exception.Message,
         };
         return new IdempotencyStoreUnavailableException($"The SQLite idempotency store failed during {operation} on table {table} ({detail}).", exception);
     }
+
+    /// <summary>This process's own writers held the write lock beyond the busy timeout (a long transactional run, most likely).</summary>
+    public static IdempotencyStoreUnavailableException LockedBeyondTimeout(string operation, string table) =>
+        new($"The SQLite idempotency store failed during {operation} on table {table} ({LockedDetail}).");
+
+    /// <summary>A store write from inside the work of a transaction that holds the file's only write lock.</summary>
+    public static IdempotencyStoreUnavailableException WriteInsideTransaction(string operation, string table) => new(
+        $"The SQLite idempotency store cannot {operation} on table {table} from inside the work of its own transaction: that " +
+        "transaction holds the database's only write lock until it ends. Run the nested operation before or after the " +
+        "transactional one, or on another database file.");
 
     public static IdempotencyStoreMisconfiguredException TableMissing(string table, Exception? exception = null) => new(
         $"The SQLite idempotency table {table} does not exist. Create it: set SqliteStoreOptions.CreateTableIfMissing = true, " +

@@ -249,6 +249,23 @@ public sealed class ProcessingTests
     }
 
     [Fact]
+    public async Task CompletionNotCommitted_StoreUnavailableAndNotAcknowledged()
+    {
+        // The handler ran in a database transaction that did not commit (the store says so at the completion): its
+        // writes are gone with the record, so the message was not processed and must come again.
+        using var harness = new ConsumerHarness();
+        harness.Faults.Throw(IdempotencyStoreOperation.Complete, () => new IdempotencyTransactionNotCommittedException(null));
+
+        var result = await harness.Consumer.ProcessAsync(ConsumerHarness.Event("e1"), "charge", (_, _) => ValueTask.CompletedTask, CancellationToken.None);
+
+        Assert.Equal(MessageOutcome.StoreUnavailable, result.Outcome);
+        Assert.False(result.ShouldAcknowledge);
+        Assert.False(result.Recorded);
+        Assert.IsType<IdempotencyTransactionNotCommittedException>(result.Exception);
+        Assert.True(result.RetryAfter > TimeSpan.Zero);
+    }
+
+    [Fact]
     public async Task StoreDownWithFailOpenPolicy_RunsUnprotectedAndSaysSo()
     {
         using var harness = new ConsumerHarness(engine: o => o.DefaultPolicy.StoreFailureMode = StoreFailureMode.FailOpen);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Idempotency.TestServers;
 using Xunit.Abstractions;
 
@@ -18,40 +19,13 @@ public sealed class CrashTests(PostgresServer server, ITestOutputHelper output)
     public async Task ExecuteAsync_ProcessKilledMidTransactionRepeatedly_NoDuplicateOrdersAndNoLostAcknowledgedOrders()
     {
         await using var table = await OrdersTable.CreateAsync(server);
-        var tableName = table.Records.Options.TableName;
-        var acknowledged = new List<string>();
-        for (var kill = 0; kill < Kills; kill++)
-        {
-            using var child = CrashChildProcess.Start(server.ConnectionString, tableName, table.Orders, Keys, Workers);
+        string[] arguments = ["postgres", server.ConnectionString, table.Records.Options.TableName, table.Orders, Keys.ToString(CultureInfo.InvariantCulture), Workers.ToString(CultureInfo.InvariantCulture)];
 
-            // Kill once it is under way (some acknowledgements), at a random moment after that.
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (child.AcknowledgedCount < 1 + kill && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(5);
-            }
-
-            await Task.Delay(Random.Shared.Next(0, 60));
-            acknowledged.AddRange(await child.KillAsync());
-        }
-
-        // A last run to the end: every key is acknowledged (most as replays of what the killed runs committed).
-        using (var last = CrashChildProcess.Start(server.ConnectionString, tableName, table.Orders, Keys, Workers))
-        {
-            acknowledged.AddRange(await last.WaitAsync(TimeSpan.FromMinutes(3)));
-        }
+        var acknowledged = await AcknowledgingChild.KillRepeatedlyThenFinishAsync(() => AcknowledgingChild.Start("Idempotency.Transactions.CrashChild.dll", arguments), Kills, TimeSpan.FromMinutes(3));
 
         var stored = await OrdersByKeyAsync(table);
         output.WriteLine($"{acknowledged.Count} acknowledgements, {stored.Count} orders, {Kills} kills");
-        Assert.Equal(Keys, stored.Count);
-        Assert.All(stored, s => Assert.Equal(1, s.Value.Count));
-        foreach (var line in acknowledged)
-        {
-            var parts = line.Split(' ');
-            Assert.True(stored.TryGetValue(parts[1], out var order), $"acknowledged {parts[1]} is lost");
-            Assert.Equal(long.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture), order.Id);
-        }
-
+        Assert.Empty(AcknowledgingChild.ExactlyOnceProblems(stored, Keys, acknowledged));
         Assert.Equal(Keys, await table.Records.CountAsync("status = 1"));
     }
 

@@ -114,6 +114,14 @@ internal sealed partial class IdempotencyMiddleware
 
         if (capture.Overflowed)
         {
+            if (TransactionalIdempotencyMiddleware.IsTransactional(context))
+            {
+                // A transactional response is held back until its commit, so one above the cap cannot be sent at all:
+                // releasing rolls the run back, and the transaction middleware fails the request (nothing is kept).
+                await claim.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
+                return;
+            }
+
             // Never a silent re-execution: the key keeps a marker, and retries are told the response cannot be replayed.
             Log.ResponseTooLarge(_logger, status, storeKey, _options.MaxResponseBodySize);
             var reason = string.Create(CultureInfo.InvariantCulture, $"its response (status {status}) was larger than the {_options.MaxResponseBodySize}-byte replay limit.");
@@ -180,8 +188,9 @@ internal sealed partial class IdempotencyMiddleware
         {
             Log.ResponseLeaseLost(_logger, claim.StoreKey!);
         }
-        else if (completion != expected)
+        else if (completion != expected && completion != IdempotencyCompletion.NotCommitted)
         {
+            // (A transaction that did not commit is answered 503, and logged, by the transaction middleware.)
             Log.ResponseStoreFailed(_logger, claim.StoreKey!);
         }
     }

@@ -8,7 +8,7 @@ namespace Idempotency.AspNetCore;
 /// Holds the whole response body in memory and never starts the response: a transactional endpoint's response must not
 /// reach the client before its transaction has committed. The transaction middleware sends it afterwards.
 /// </summary>
-internal sealed class BufferedResponseBodyFeature(MemoryStream buffer) : IHttpResponseBodyFeature
+internal sealed class BufferedResponseBodyFeature(CappedResponseBuffer buffer) : IHttpResponseBodyFeature
 {
     private PipeWriter? _writer;
 

@@ -8,8 +8,10 @@ public static class TransactionalIdempotencyConventionBuilderExtensions
     /// <summary>
     /// Makes the endpoints idempotent (like <c>RequireIdempotency</c>) and runs each request in one database transaction
     /// with its idempotency record: the handler takes the transaction from the services (for PostgreSQL an
-    /// <c>NpgsqlTransaction</c> parameter), its writes and the record commit together, and the response is buffered and
-    /// sent only after the commit. Needs a store that provides transactions (<c>AddNpgsqlStore().AddNpgsqlTransactions()</c>).
+    /// <c>NpgsqlTransaction</c> parameter, for SQLite a <c>SqliteTransaction</c>), its writes and the record commit together,
+    /// and the response is buffered (up to <see cref="IdempotencyMiddlewareOptions.MaxResponseBodySize"/>; a larger one
+    /// fails the request and keeps nothing) and sent only after the commit. Needs a store that provides transactions
+    /// (<c>AddNpgsqlStore().AddNpgsqlTransactions()</c>, <c>AddSqliteStore(...).AddSqliteTransactions()</c>).
     /// </summary>
     /// <typeparam name="TBuilder">The builder type.</typeparam>
     /// <param name="builder">The endpoint or route group builder.</param>

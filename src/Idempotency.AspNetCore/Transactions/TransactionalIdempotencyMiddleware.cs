@@ -15,14 +15,16 @@ internal sealed class TransactionalIdempotencyMiddleware(RequestDelegate next, I
 {
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
 
-    public Task Invoke(HttpContext context) =>
-        context.GetEndpoint()?.Metadata.GetMetadata<TransactionalIdempotencyMetadata>() is null ? next(context) : InvokeTransactionalAsync(context);
+    public Task Invoke(HttpContext context) => IsTransactional(context) ? InvokeTransactionalAsync(context) : next(context);
+
+    /// <summary>Whether the request's endpoint is marked <c>RequireTransactionalIdempotency()</c>.</summary>
+    internal static bool IsTransactional(HttpContext context) => context.GetEndpoint()?.Metadata.GetMetadata<TransactionalIdempotencyMetadata>() is not null;
 
     private async Task InvokeTransactionalAsync(HttpContext context)
     {
         var factory = services.GetService<IIdempotencyTransactionFactory>() ?? throw new InvalidOperationException(
             "The endpoint requires transactional idempotency, but no store provides transactions: add one, e.g. " +
-            "services.AddIdempotency().AddNpgsqlStore().AddNpgsqlTransactions().");
+            "services.AddIdempotency().AddNpgsqlStore().AddNpgsqlTransactions() or .AddSqliteStore(...).AddSqliteTransactions().");
         IIdempotencyTransaction transaction;
         try
         {
@@ -38,7 +40,7 @@ internal sealed class TransactionalIdempotencyMiddleware(RequestDelegate next, I
 
         await using (transaction.ConfigureAwait(false))
         {
-            using var buffer = new MemoryStream();
+            using var buffer = new CappedResponseBuffer(options.MaxResponseBodySize);
             var serverBody = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
             var buffered = new BufferedResponseBodyFeature(buffer);
             context.Features.Set<IHttpResponseBodyFeature>(buffered);
@@ -51,6 +53,15 @@ internal sealed class TransactionalIdempotencyMiddleware(RequestDelegate next, I
             finally
             {
                 context.Features.Set(serverBody);
+            }
+
+            if (buffer.Overflowed)
+            {
+                // The response cannot be sent, so nothing of the request may be kept: the idempotency middleware released
+                // the claim, and leaving here rolls the transaction back. The app's error handling answers (500).
+                throw new InvalidOperationException(
+                    $"The response of {context.Request.Method} {context.Request.Path} was larger than MaxResponseBodySize ({options.MaxResponseBodySize} bytes). " +
+                    "A transactional endpoint holds its response in memory until its transaction commits, so nothing of the request was kept; send less or raise the cap.");
             }
 
             if (transaction.State == IdempotencyTransactionState.Open && context.Response.StatusCode < StatusCodes.Status500InternalServerError)
@@ -68,8 +79,13 @@ internal sealed class TransactionalIdempotencyMiddleware(RequestDelegate next, I
             }
 
             // Committed, or rolled back on purpose (the claim was released: a 5xx or a status that asks for a retry).
-            buffer.Position = 0;
-            await buffer.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+            if (buffer.Buffered > 0 && context.Response.ContentLength is null)
+            {
+                // The whole body is known: the client gets its length, as a replay of it does.
+                context.Response.ContentLength = buffer.Buffered;
+            }
+
+            await buffer.SendAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
         }
     }
 

@@ -135,6 +135,13 @@ internal sealed class FunctionRunner : IIdempotentFunctions
 
             // The work has run: its completion is not the caller's to cancel, and it never throws for a store failure.
             var completion = await claim.CompleteAsync(value, CancellationToken.None).ConfigureAwait(false);
+            if (completion == IdempotencyCompletion.NotCommitted)
+            {
+                // The run's database transaction did not commit: nothing of it was kept, so the caller must retry.
+                _telemetry.Report(request, policy.Name, "not_committed");
+                throw claim.StoreFailure!;
+            }
+
             _telemetry.Report(request, policy.Name, FunctionTelemetry.Ran(outcome));
             return new IdempotencyResult<TResult>(value, outcome)
             {

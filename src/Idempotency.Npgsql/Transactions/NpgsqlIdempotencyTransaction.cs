@@ -12,7 +12,7 @@ namespace Idempotency.Npgsql;
 /// (its row lock) is the lease: no renewal touches the database, and nobody else can see or take over the row before it
 /// commits. Do not commit or roll back <see cref="Transaction"/> yourself.
 /// </remarks>
-public sealed class NpgsqlIdempotencyTransaction : IIdempotencyTransaction
+public sealed class NpgsqlIdempotencyTransaction : IIdempotencyTransaction<NpgsqlTransaction>
 {
     // The transaction of the current async flow. Set by BeginAsync (not an async method, so the value stays in the
     // caller's flow and flows into what it calls); a disposed transaction left behind in a flow is inert.
@@ -21,63 +21,44 @@ public sealed class NpgsqlIdempotencyTransaction : IIdempotencyTransaction
     private readonly NpgsqlIdempotencyStore _store;
     private NpgsqlConnection? _connection;
     private NpgsqlTransaction? _transaction;
-    private int _state = (int)IdempotencyTransactionState.Open;
-    private bool _disposed;
 
     private NpgsqlIdempotencyTransaction(NpgsqlIdempotencyStore store) => _store = store;
 
     /// <summary>Gets the transaction to run the work's own statements in (with its <see cref="NpgsqlTransaction.Connection"/>).</summary>
     /// <exception cref="InvalidOperationException">The transaction has ended.</exception>
-    public NpgsqlTransaction Transaction => !_disposed && _transaction is { } transaction
+    public NpgsqlTransaction Transaction => !Lifecycle.Ended && _transaction is { } transaction
         ? transaction
         : throw new InvalidOperationException("The idempotency transaction has ended.");
 
     /// <inheritdoc />
-    public IdempotencyTransactionState State => (IdempotencyTransactionState)Volatile.Read(ref _state);
+    public IdempotencyTransactionState State => Lifecycle.State;
 
     /// <inheritdoc />
-    public Exception? Failure { get; private set; }
+    public Exception? Failure => Lifecycle.Failure;
 
     /// <summary>Gets the ambient transaction of the current async flow, or <see langword="null"/>.</summary>
-    internal static NpgsqlIdempotencyTransaction? Current => AmbientTransaction.Value is { _disposed: false } current ? current : null;
+    internal static NpgsqlIdempotencyTransaction? Current => AmbientTransaction.Value is { Lifecycle.Ended: false } current ? current : null;
 
-    /// <summary>Gets the owner token of the claim that joined, or <see langword="null"/>.</summary>
-    internal string? OwnerToken { get; private set; }
+    internal TransactionLifecycle Lifecycle { get; } = new();
 
     internal NpgsqlIdempotencyStore Store => _store;
 
     internal NpgsqlConnection Connection => _connection!;
 
     /// <inheritdoc />
-    public async ValueTask CommitAsync(CancellationToken cancellationToken)
-    {
-        if (State != IdempotencyTransactionState.Open || _disposed)
-        {
-            throw new InvalidOperationException($"Only a transaction no claim joined can be committed this way (it is {State}); a joined one commits with its claim's completion.");
-        }
-
-        try
-        {
-            await _transaction!.CommitAsync(cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref _state, (int)IdempotencyTransactionState.Committed);
-        }
-        catch (Exception ex)
-        {
-            Fail(ex);
-            throw;
-        }
-    }
+    public ValueTask CommitAsync(CancellationToken cancellationToken) =>
+        Lifecycle.CommitUnclaimedAsync(ct => new ValueTask(_transaction!.CommitAsync(ct)), cancellationToken);
 
     /// <summary>Rolls back unless committed, and returns the connection to the pool.</summary>
     /// <returns>A task that completes when the connection is back.</returns>
     public async ValueTask DisposeAsync()
     {
-        if (_disposed)
+        if (Lifecycle.Ended)
         {
             return;
         }
 
-        _disposed = true;
+        Lifecycle.Ended = true;
         _store.Leave(this);
         try
         {
@@ -106,22 +87,6 @@ public sealed class NpgsqlIdempotencyTransaction : IIdempotencyTransaction
         var transaction = new NpgsqlIdempotencyTransaction(store);
         AmbientTransaction.Value = transaction;
         return transaction.OpenAsync(dataSource, cancellationToken);
-    }
-
-    /// <summary>Records the claim that joined: its later calls (complete, release, renew) come here by its owner token.</summary>
-    internal void Join(string ownerToken)
-    {
-        OwnerToken = ownerToken;
-        Volatile.Write(ref _state, (int)IdempotencyTransactionState.Joined);
-    }
-
-    internal void MarkCommitted() => Volatile.Write(ref _state, (int)IdempotencyTransactionState.Committed);
-
-    /// <summary>A statement of the transaction failed: PostgreSQL aborts the whole transaction, so nothing of it can commit.</summary>
-    internal void Fail(Exception exception)
-    {
-        Failure ??= exception;
-        Volatile.Write(ref _state, (int)IdempotencyTransactionState.Failed);
     }
 
     private async ValueTask<NpgsqlIdempotencyTransaction> OpenAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)

@@ -9,6 +9,9 @@ internal sealed partial class AcquiredClaim
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
 
+    /// <summary>Gets why the transaction the claim joined did not commit (<see cref="IdempotencyCompletion.NotCommitted"/>), or <see langword="null"/>.</summary>
+    public IdempotencyTransactionNotCommittedException? NotCommitted { get; private set; }
+
     /// <summary>
     /// Writes the completion. The work has already run, so a store failure is not the end: the claim stays alive (the lease
     /// keeps being renewed as soon as the store answers) and the write is retried with backoff until it lands or the
@@ -46,6 +49,16 @@ internal sealed partial class AcquiredClaim
                         kind = PayloadKind.NotStored;
                         payload = Payload.Encode(PayloadKind.NotStored, Encoding.UTF8.GetBytes(tooLarge.NotStoredReason), _context.Options.CompressionThreshold);
                         continue;
+                    }
+                    catch (IdempotencyTransactionNotCommittedException notCommitted)
+                    {
+                        // The claim joined a database transaction that is gone, with the work's writes: nothing was kept,
+                        // the key is free, and no repeat of this write could land. Not a lost lease: its own outcome.
+                        failed = true;
+                        NotCommitted = notCommitted;
+                        Log.TransactionNotCommitted(_context.Logger, notCommitted, _plan.Name, StoreKey);
+                        outcome = IdempotencyOutcomes.NotCommitted;
+                        return IdempotencyCompletion.NotCommitted;
                     }
                     catch (Exception ex) when (StoreCalls.IsStoreFailure(ex, cancellationToken))
                     {

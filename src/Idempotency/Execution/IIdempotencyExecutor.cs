@@ -11,7 +11,7 @@ public interface IIdempotencyExecutor
     /// <param name="request">The request.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The claim.</returns>
-    /// <exception cref="IdempotencyException">One of the typed outcomes (missing, invalid or reused key, in progress, previously failed, store unavailable, corrupt record).</exception>
+    /// <exception cref="IdempotencyException">One of the typed outcomes (missing, invalid or reused key, in progress, previously failed, store unavailable, corrupt record; a transaction the run joined that did not commit).</exception>
     ValueTask<IdempotencyClaim> BeginAsync(IdempotencyRequest request, CancellationToken cancellationToken);
 
     /// <summary>Runs <paramref name="operation"/> once per key and replays its result to every later call.</summary>

@@ -15,6 +15,7 @@ public sealed class IdempotencyClaim : IAsyncDisposable
     private readonly EngineContext? _context;
     private readonly PayloadKind _replayedKind;
     private readonly ReadOnlyMemory<byte> _replayedBody;
+    private readonly IdempotencyStoreUnavailableException? _storeFailure;
     private Activity? _activity;
 
     private IdempotencyClaim(IdempotencyClaimStatus status, ExecutionPlan plan, Activity? activity)
@@ -59,8 +60,16 @@ public sealed class IdempotencyClaim : IAsyncDisposable
     /// <summary>Gets why the key is invalid, the record unreadable, or the result not stored; never contains the key.</summary>
     public string? Reason { get; private init; }
 
-    /// <summary>Gets the store's failure (<see cref="IdempotencyClaimStatus.StoreUnavailable"/>; an <see cref="IdempotencyStoreFullException"/> when a bounded store is full).</summary>
-    public IdempotencyStoreUnavailableException? StoreFailure { get; private init; }
+    /// <summary>
+    /// Gets the store's failure (<see cref="IdempotencyClaimStatus.StoreUnavailable"/>; an <see cref="IdempotencyStoreFullException"/>
+    /// when a bounded store is full), or, once a completion answered <see cref="IdempotencyCompletion.NotCommitted"/>, why
+    /// the transaction the claim joined did not commit.
+    /// </summary>
+    public IdempotencyStoreUnavailableException? StoreFailure
+    {
+        get => _storeFailure ?? _acquired?.NotCommitted;
+        private init => _storeFailure = value;
+    }
 
     /// <summary>Gets a value indicating whether another owner took the key over while this claim held it.</summary>
     public bool LeaseLost => _acquired?.LeaseLost == true;

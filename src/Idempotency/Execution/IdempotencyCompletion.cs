@@ -18,4 +18,11 @@ public enum IdempotencyCompletion
 
     /// <summary>The claim ran without a store (<see cref="IdempotencyClaimStatus.WithoutKey"/> or <see cref="IdempotencyClaimStatus.FailedOpen"/>): nothing to store.</summary>
     Unprotected = 3,
+
+    /// <summary>
+    /// The claim joined a database transaction (<see cref="IIdempotencyTransaction"/>) that did not commit: neither the
+    /// work's writes nor the result were kept, and the key is free, so a retry runs again. The reason is
+    /// <see cref="IdempotencyClaim.StoreFailure"/> (an <see cref="IdempotencyTransactionNotCommittedException"/>).
+    /// </summary>
+    NotCommitted = 4,
 }

@@ -37,6 +37,7 @@ internal sealed partial class IdempotencyEngine
 
             // The work has run: its completion is not the caller's to cancel, and it never throws for a store failure.
             var completion = await claim.CompleteAsync(value, CancellationToken.None).ConfigureAwait(false);
+            ThrowIfNotCommitted(claim, completion);
             return new IdempotencyResult<T>(value, outcome) { LeaseLost = completion == IdempotencyCompletion.LeaseLost, ResultNotStored = completion == IdempotencyCompletion.NotStored };
         }
     }
@@ -65,7 +66,17 @@ internal sealed partial class IdempotencyEngine
             }
 
             var completion = await claim.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+            ThrowIfNotCommitted(claim, completion);
             return new IdempotencyResult(outcome) { LeaseLost = completion == IdempotencyCompletion.LeaseLost, ResultNotStored = completion == IdempotencyCompletion.NotStored };
+        }
+    }
+
+    /// <summary>A run whose transaction did not commit took no effect: the caller must learn it, as from any store failure.</summary>
+    private static void ThrowIfNotCommitted(IdempotencyClaim claim, IdempotencyCompletion completion)
+    {
+        if (completion == IdempotencyCompletion.NotCommitted)
+        {
+            throw claim.StoreFailure!;
         }
     }
 

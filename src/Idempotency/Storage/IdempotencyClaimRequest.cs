@@ -13,4 +13,23 @@ public readonly record struct IdempotencyClaimRequest(
     string Fingerprint,
     DateTimeOffset Now,
     TimeSpan Lease,
-    TimeSpan Ttl);
+    TimeSpan Ttl)
+{
+    /// <summary>
+    /// Describes the claim as the record it writes: in progress, with its fingerprint, leased and expiring from
+    /// <see cref="Now"/>, owned by <paramref name="ownerToken"/> (the claim's own <see cref="OwnerToken"/> when it acquired
+    /// the key; empty for a claim of another caller that is not visible yet, such as one in an uncommitted transaction).
+    /// </summary>
+    /// <param name="ownerToken">The owner to name.</param>
+    /// <returns>The record.</returns>
+    public IdempotencyRecord ToInProgressRecord(string ownerToken) => new()
+    {
+        Key = Key,
+        Status = IdempotencyRecordStatus.InProgress,
+        OwnerToken = ownerToken,
+        Fingerprint = Fingerprint,
+        CreatedAt = Now,
+        LeaseExpiresAt = Now + Lease,
+        ExpiresAt = Now + Ttl,
+    };
+}

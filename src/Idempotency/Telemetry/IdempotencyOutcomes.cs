@@ -16,6 +16,7 @@ internal static class IdempotencyOutcomes
     public const string StoreFull = "store_full";
     public const string FailOpen = "fail_open";
     public const string LeaseLost = "lease_lost";
+    public const string NotCommitted = "not_committed";
     public const string Failed = "failed";
     public const string Released = "released";
     public const string PreviouslyFailed = "previously_failed";

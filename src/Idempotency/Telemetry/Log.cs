@@ -79,4 +79,10 @@ internal static partial class Log
 
     [LoggerMessage(24, LogLevel.Error, "The idempotency store is not set up, every call fails closed until it is (logged at most once a minute): {Problem}", EventName = "StoreMisconfigured")]
     public static partial void StoreMisconfigured(ILogger logger, string problem);
+
+    [LoggerMessage(25, LogLevel.Warning, "The database transaction of {Operation} at {StoreKey} did not commit: neither the work's writes nor its result were kept, and a retry runs again", EventName = "TransactionNotCommitted")]
+    public static partial void TransactionNotCommitted(ILogger logger, Exception exception, string operation, string storeKey);
+
+    [LoggerMessage(26, LogLevel.Warning, "The database transaction of {Operation}, run without a claim (no key, or fail-open), did not commit: its writes were not kept", EventName = "UnclaimedTransactionNotCommitted")]
+    public static partial void UnclaimedTransactionNotCommitted(ILogger logger, Exception exception, string operation);
 }

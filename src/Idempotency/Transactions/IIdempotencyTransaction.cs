@@ -22,3 +22,12 @@ public interface IIdempotencyTransaction : IAsyncDisposable
     /// <exception cref="InvalidOperationException">A claim joined the transaction, or it has ended.</exception>
     ValueTask CommitAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>An <see cref="IIdempotencyTransaction"/> that gives the work its database driver's transaction.</summary>
+/// <typeparam name="TDatabase">The driver's transaction type (<c>NpgsqlTransaction</c>, <c>SqliteTransaction</c>).</typeparam>
+public interface IIdempotencyTransaction<out TDatabase> : IIdempotencyTransaction
+{
+    /// <summary>Gets the driver's transaction, to run the work's own statements in. Never commit or roll it back yourself.</summary>
+    /// <exception cref="InvalidOperationException">The transaction has ended.</exception>
+    TDatabase Transaction { get; }
+}

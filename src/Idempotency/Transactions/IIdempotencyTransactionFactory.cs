@@ -3,7 +3,7 @@ namespace Idempotency;
 /// <summary>
 /// Begins a database transaction that the next claim of the store joins: the claim, the caller's own writes in that
 /// transaction and the completion then commit together, or not at all (exactly-once effects for database work).
-/// Implemented by stores that can do it (PostgreSQL); integrations such as the HTTP middleware use it without knowing
+/// Implemented by stores that can do it (PostgreSQL, SQLite); integrations such as the HTTP middleware use it without knowing
 /// the database. See docs/transactional.md.
 /// </summary>
 public interface IIdempotencyTransactionFactory

@@ -1,36 +1,34 @@
 #region snippet: transactional-consumer
-using Idempotency;
 using Idempotency.Messaging;
-using Idempotency.Npgsql;
-using Npgsql;
+using Idempotency.Sqlite;
+using Microsoft.Data.Sqlite;
 #endregion
 
 namespace Snippets;
 
 internal static class TransactionalConsumer
 {
-    public static async Task ConsumeAsync(NpgsqlIdempotencyStore store, IIdempotentConsumer consumer, InboundMessage message, Messaging.BrokerDelivery delivery, CancellationToken cancellationToken)
+    public static async Task ConsumeAsync(SqliteIdempotencyStore store, IIdempotentConsumer consumer, InboundMessage message, Messaging.BrokerDelivery delivery, CancellationToken cancellationToken)
     {
         #region snippet: transactional-consumer
-        await using var transaction = await store.BeginTransactionAsync(cancellationToken);   // the claim below joins it
-        var result = await consumer.ProcessAsync(message, "place-order", async (m, ct) =>
+        // store: the SqliteIdempotencyStore the consumer uses (from DI); the claim below joins its transaction
+        await using var transaction = await store.BeginTransactionAsync(cancellationToken);
+        var result = await consumer.ProcessAsync(message, "place-order", (m, ct) =>
         {
             var tx = transaction.Transaction;
-            await using var insert = new NpgsqlCommand("INSERT INTO orders (item) VALUES ($1)", tx.Connection, tx);
-            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = m.EventType });
-            await insert.ExecuteNonQueryAsync(ct);
+            using var insert = new SqliteCommand("INSERT INTO orders (item) VALUES ($item)", tx.Connection, tx);
+            insert.Parameters.AddWithValue("$item", m.EventType);
+            insert.ExecuteNonQuery();
+            return ValueTask.CompletedTask;
         }, cancellationToken);
 
-        // Processed counts only if the transaction committed: a failed commit kept nothing, so the message must come again.
-        var durable = result.Outcome == MessageOutcome.Duplicate
-            || (result.Outcome == MessageOutcome.Processed && transaction.State == IdempotencyTransactionState.Committed);
-        if (durable)
+        if (result.ShouldAcknowledge)
         {
-            await delivery.AckAsync();
+            await delivery.AckAsync();                      // processed and committed, or a duplicate
         }
         else
         {
-            await delivery.RetryAsync(result.RetryAfter);
+            await delivery.RetryAsync(result.RetryAfter);   // a commit that failed is StoreUnavailable: nothing was kept
         }
         #endregion
     }

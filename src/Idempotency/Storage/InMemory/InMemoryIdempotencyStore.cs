@@ -200,16 +200,7 @@ public sealed class InMemoryIdempotencyStore : IIdempotencyStore, IIdempotencySt
     /// <inheritdoc />
     public void Dispose() => _sweepTimer?.Dispose();
 
-    private static IdempotencyRecord NewClaim(in IdempotencyClaimRequest request) => new()
-    {
-        Key = request.Key,
-        Status = IdempotencyRecordStatus.InProgress,
-        OwnerToken = request.OwnerToken,
-        Fingerprint = request.Fingerprint,
-        CreatedAt = request.Now,
-        LeaseExpiresAt = request.Now + request.Lease,
-        ExpiresAt = request.Now + request.Ttl,
-    };
+    private static IdempotencyRecord NewClaim(in IdempotencyClaimRequest request) => request.ToInProgressRecord(request.OwnerToken);
 
     private static IdempotencyRecord Finished(IdempotencyRecord current, IdempotencyRecordStatus status, byte[] payload, bool retryable, DateTimeOffset now, TimeSpan ttl) => new()
     {
