@@ -133,7 +133,7 @@ public sealed partial class SqliteIdempotencyStore : IIdempotencyTransactionFact
     private async ValueTask<IdempotencyClaimResult> ClaimInTransactionAsync(SqliteIdempotencyTransaction transaction, IdempotencyClaimRequest request, CancellationToken cancellationToken)
     {
         // A live record answers without the write lock: a replay, a run in progress, a reused key.
-        var live = await RunAsync("claim", write: false, request, static (c, sql, r) => SqliteStoreCommands.ReadLive(c, null, sql, r.Key, r.Now), cancellationToken).ConfigureAwait(false);
+        var live = await RunAsync("claim", write: false, request, static (c, sql, r) => SqliteStoreCommands.ReadLive(c, null, sql, r), cancellationToken).ConfigureAwait(false);
         if (live is not null)
         {
             return IdempotencyClaimResult.Held(live);
@@ -160,7 +160,7 @@ public sealed partial class SqliteIdempotencyStore : IIdempotencyTransactionFact
             // Under the write lock the upsert sees every commit: it writes unless a live record appeared since the read
             // above (a duplicate from another process that committed while this one waited), which is then returned.
             var held = RunInTransaction(transaction, "claim", request, static (c, tx, sql, r) =>
-                SqliteStoreCommands.TryClaim(c, tx, sql, r) ? null : SqliteStoreCommands.ReadLive(c, tx, sql, r.Key, r.Now)
+                SqliteStoreCommands.TryClaim(c, tx, sql, r) ? null : SqliteStoreCommands.ReadLive(c, tx, sql, r)
                     ?? throw new IdempotencyStoreUnavailableException("The claim wrote nothing, yet no record holds the key."));
             if (held is not null)
             {
