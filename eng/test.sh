@@ -49,17 +49,40 @@ if [ "$(id -u)" = 0 ] && ! id idemtest >/dev/null 2>&1; then
   useradd --system --no-create-home --shell /usr/sbin/nologin idemtest
 fi
 
-dotnet build Idempotency.slnx -c Release -warnaserror
-dotnet test Idempotency.slnx -c Release --no-build --logger "console;verbosity=normal" "$@"
+# Every step says what it runs and, when it fails, says so last: CI shows only the end of the output.
+step() {
+  echo "==== $*"
+  "$@" || { local status=$?; echo "==== FAILED (exit $status): $*"; exit "$status"; }
+}
+
+step dotnet build Idempotency.slnx -c Release -warnaserror
+
+# The test projects run in parallel, so a failure scrolls away under later projects' output: on failure, the failed
+# tests, with their messages, are printed again at the end.
+mkdir -p .tmp
+set +e
+dotnet test Idempotency.slnx -c Release --no-build --logger "console;verbosity=normal" "$@" 2>&1 | tee .tmp/test-output.log
+status=${PIPESTATUS[0]}
+set -e
+if [ "$status" -ne 0 ]; then
+  echo "==== FAILED (exit $status): dotnet test. The failures again, with their messages:"
+  grep -E -A15 '^\s+Failed [A-Za-z]|Test Run Aborted|The active test run was aborted|Test host process crashed|error [A-Z]+[0-9]+' .tmp/test-output.log | cut -c1-300 | head -150
+  echo "==== Projects:"
+  grep -E '^(Failed!|Passed!)|Test Run (Failed|Aborted)' .tmp/test-output.log | cut -c1-200 | tail -30
+  echo "==== Failed tests:"
+  grep -E '^\s+Failed [A-Za-z]|Test Run Aborted|Test host process crashed' .tmp/test-output.log | cut -c1-250 | head -30
+  exit "$status"
+fi
 
 # The worker sample checks itself (exit code 1 unless every handler ran once per event), crash recovery included.
-dotnet run --project samples/EventsWorker -c Release --no-build -- --events 300 --crash
+step dotnet run --project samples/EventsWorker -c Release --no-build -- --events 300 --crash
 # And through the Kafka adapter, on librdkafka's in-process mock cluster.
-dotnet run --project samples/EventsWorker -c Release --no-build -- --transport kafka --events 300
+step dotnet run --project samples/EventsWorker -c Release --no-build -- --transport kafka --events 300
 # The functions sample checks itself the same way (exit code 1 unless every distinct event ran once), timeout included.
-dotnet run --project samples/FunctionsDemo -c Release --no-build
+step dotnet run --project samples/FunctionsDemo -c Release --no-build
 # The [Idempotent] decorator sample checks itself too: as built, then compiled with native AOT (PublishAot, TrimMode=full),
 # where any trim or AOT warning fails the publish.
-dotnet run --project samples/AotDemo -c Release --no-build
-dotnet publish samples/AotDemo -c Release --use-current-runtime -o .tmp/aotdemo -warnaserror
-.tmp/aotdemo/AotDemo
+step dotnet run --project samples/AotDemo -c Release --no-build
+step dotnet publish samples/AotDemo -c Release --use-current-runtime -o .tmp/aotdemo -warnaserror
+step .tmp/aotdemo/AotDemo
+echo "==== All tests and sample checks passed."
