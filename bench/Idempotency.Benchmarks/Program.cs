@@ -7,10 +7,19 @@ using Idempotency.Benchmarks.Sqlite;
 
 // `redis-ab` / `postgres-ab` / `sqlite-ab` / `dynamodb-ab`: the interleaved comparisons (floor and library in alternating batches), which a busy machine
 // cannot skew the way it skews two separate BenchmarkDotNet runs. Everything else goes to BenchmarkDotNet.
-// Add `scale` to compare 1 k with 1 M live records instead (it preloads a million records first).
+// Add `scale` to compare 1 k with 1 M live records instead (it preloads a million records first); `redis-ab cluster-wait`
+// measures what WaitForReplicas = 1 costs on a loopback Redis Cluster.
 if (args is ["redis-ab", ..])
 {
     Console.WriteLine(Idempotency.Benchmarks.Interleaved.Header);
+    if (args.Contains("cluster-wait"))
+    {
+        // `smoke` checks it works in a few seconds (the numbers mean nothing).
+        var smoke = args.Contains("smoke");
+        await RedisClusterWaitComparison.RunAsync(smoke ? [4] : [1, 16, 64], rounds: smoke ? 1 : 20, batch: smoke ? 64 : 1024, Console.Out);
+        return;
+    }
+
     if (args.Contains("scale"))
     {
         await RedisAbComparison.RunScaleAsync(callers: 64, rounds: 30, liveRecords: 1_000_000, Console.Out);

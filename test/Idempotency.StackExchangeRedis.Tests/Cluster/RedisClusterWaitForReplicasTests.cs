@@ -13,7 +13,7 @@ public sealed class RedisClusterWaitForReplicasConformanceTests(RedisClusterFixt
         ValueTask.FromResult<IIdempotencyStore>(new RedisIdempotencyStore(redis.Multiplexer, new RedisStoreOptions { InstanceName = "conformance-wait:", WaitForReplicas = 1 }));
 }
 
-/// <summary><see cref="RedisStoreOptions.WaitForReplicas"/> on the cluster: what it waits for, and what it costs.</summary>
+/// <summary><see cref="RedisStoreOptions.WaitForReplicas"/> on the cluster: what it waits for (what it costs: bench, <c>redis-ab cluster-wait</c>).</summary>
 [Collection(RedisClusterCollection.Name)]
 public sealed class RedisClusterWaitForReplicasTests(RedisClusterFixture redis, ITestOutputHelper output)
 {
@@ -79,37 +79,6 @@ public sealed class RedisClusterWaitForReplicasTests(RedisClusterFixture redis, 
             {
                 await Task.Delay(100);
             }
-        }
-    }
-
-    [Fact]
-    public async Task ExecuteAsync_WaitForReplicasOneOrNone_Cost()
-    {
-        // Not a benchmark (see bench/ for those): the same first executions on the same cluster, without and with WAIT,
-        // printed side by side so that docs/stores/redis.md can quote what the wait adds on loopback.
-        foreach (var replicas in new[] { 0, 1, 0, 1 })
-        {
-            var executor = IdempotencyExecutor.Create(new IdempotencyOptions(), new RedisIdempotencyStore(redis.Multiplexer, new RedisStoreOptions { InstanceName = $"cost-{Guid.NewGuid():N}:", WaitForReplicas = replicas }));
-            await executor.ExecuteAsync(new IdempotencyRequest("orders", "warm-up"), _ => ValueTask.FromResult(0), CancellationToken.None);
-            var latencies = new List<double>();
-            for (var i = 0; i < 300; i++)
-            {
-                var watch = Stopwatch.StartNew();
-                await executor.ExecuteAsync(new IdempotencyRequest("orders", $"sequential-{i}"), _ => ValueTask.FromResult(i), CancellationToken.None);
-                latencies.Add(watch.Elapsed.TotalMicroseconds);
-            }
-
-            var concurrent = Stopwatch.StartNew();
-            await Task.WhenAll(Enumerable.Range(0, 64).Select(caller => Task.Run(async () =>
-            {
-                for (var i = 0; i < 50; i++)
-                {
-                    await executor.ExecuteAsync(new IdempotencyRequest("orders", $"concurrent-{caller}-{i}"), _ => ValueTask.FromResult(i), CancellationToken.None);
-                }
-            })));
-            latencies.Sort();
-            output.WriteLine($"WaitForReplicas = {replicas}: one caller, median first execution {latencies[latencies.Count / 2]:F0} µs (p90 {latencies[latencies.Count * 9 / 10]:F0} µs); " +
-                $"64 callers, {64 * 50 / concurrent.Elapsed.TotalSeconds:F0} first executions/s");
         }
     }
 }
