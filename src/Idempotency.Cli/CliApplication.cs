@@ -26,7 +26,7 @@ internal static class CliApplication
         if (parseResult.Errors.Count > 0)
         {
             // Usage errors are exit 2 (System.CommandLine's own default is 1, which here means "not found").
-            await error.WriteLineAsync(CliErrors.OneLine("usage: " + parseResult.Errors[0].Message + " (see --help)")).ConfigureAwait(false);
+            await error.WriteLineAsync(CliErrors.OneLine("usage: " + string.Join(" ", parseResult.Errors.Select(e => e.Message)) + " (see --help)")).ConfigureAwait(false);
             return ExitCodes.Usage;
         }
 

@@ -46,7 +46,8 @@ internal sealed class StoreOptionSet
         command.Options.Add(_json);
         command.Validators.Add(result =>
         {
-            var kind = result.GetValue(_store);
+            // The raw token: an unknown store is the parser's own error, and reading the value would throw.
+            var kind = result.GetResult(_store)?.Tokens.FirstOrDefault()?.Value;
             Refuse(result, _redisInstance, kind is not StoreKind.Redis, "--redis-instance is for --store redis.");
             Refuse(result, _redisDatabase, kind is not StoreKind.Redis, "--redis-database is for --store redis.");
             Refuse(result, _schema, kind is not StoreKind.Postgres, "--schema is for --store postgres.");
