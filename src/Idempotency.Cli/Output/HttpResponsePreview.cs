@@ -5,7 +5,7 @@ namespace Idempotency.Cli.Output;
 
 /// <summary>
 /// Reads a response stored by the ASP.NET Core middleware (its StoredResponse format, revision 1 kind 1: body length,
-/// body, status, headers) into "201 Location: /orders/7 | {body}", with credential headers and secret JSON fields redacted.
+/// body, status, headers) into "201 {body} | Location: /orders/7", with credential headers and secret JSON fields redacted.
 /// </summary>
 internal static class HttpResponsePreview
 {
@@ -33,7 +33,8 @@ internal static class HttpResponsePreview
             return null;
         }
 
-        var text = new StringBuilder().Append(status);
+        // Status and body first (what an operator looks for), then the stored headers.
+        var headers = new StringBuilder();
         for (var i = 0; i < headerCount; i++)
         {
             if (!TryReadString(record, ref position, out var name) || !TryReadCount(record, ref position, MaxHeaders, out var valueCount))
@@ -48,12 +49,12 @@ internal static class HttpResponsePreview
                     return null;
                 }
 
-                text.Append(' ').Append(name).Append(": ").Append(SecretRedactor.IsSecretHeader(name) ? SecretRedactor.Mask : value).Append(';');
+                headers.Append(headers.Length == 0 ? " | " : "; ").Append(name).Append(": ").Append(SecretRedactor.IsSecretHeader(name) ? SecretRedactor.Mask : value);
             }
         }
 
         var body = PayloadPreview.Decode(record.Slice(BodyOffset, bodyLength));
-        return text.Append(" | ").Append(SecretRedactor.RedactJson(body)).ToString();
+        return $"{status} {SecretRedactor.RedactJson(body)}{headers}";
     }
 
     private static bool TryReadCount(ReadOnlySpan<byte> span, ref int position, int max, out int value)

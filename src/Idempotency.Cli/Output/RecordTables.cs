@@ -34,7 +34,7 @@ internal static class RecordTables
                 Cell(record.LeaseLeft is { } left ? Duration(left) : "-"),
                 Cell(Duration(record.ExpiresIn)),
                 Cell(record.PayloadBytes.ToString(CultureInfo.InvariantCulture)),
-                Cell(record.Preview.Kind is "empty" ? string.Empty : $"{record.Preview.Kind}: {Shorten(record.Preview.Text, 48)}"));
+                Cell(record.Preview.Kind is "empty" ? string.Empty : $"{record.Preview.Kind}: {Shorten(record.Preview.Text, 64)}"));
         }
 
         return table;

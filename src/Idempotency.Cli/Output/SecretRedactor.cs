@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -12,6 +13,9 @@ namespace Idempotency.Cli.Output;
 internal static partial class SecretRedactor
 {
     public const string Mask = "***";
+
+    // Shown to a person, not embedded in HTML: '+' and non-ASCII stay as they were stored.
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static readonly HashSet<string> SecretHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -32,7 +36,7 @@ internal static partial class SecretRedactor
             if (node is JsonObject or JsonArray)
             {
                 Redact(node);
-                return node.ToJsonString();
+                return node.ToJsonString(Relaxed);
             }
         }
         catch (JsonException)
