@@ -23,7 +23,7 @@ internal static class RecordTables
     public static Table Many(IEnumerable<RecordView> records)
     {
         var table = new Table()
-            .AddColumn("Store key").AddColumn("Status").AddColumn("Age").AddColumn("Lease left").AddColumn("Expires in")
+            .AddColumn(new TableColumn("Store key").NoWrap()).AddColumn(new TableColumn("Status").NoWrap()).AddColumn("Age").AddColumn("Lease left").AddColumn("Expires in")
             .AddColumn(new TableColumn("Size").RightAligned()).AddColumn("Preview");
         foreach (var record in records)
         {
@@ -34,7 +34,7 @@ internal static class RecordTables
                 Cell(record.LeaseLeft is { } left ? Duration(left) : "-"),
                 Cell(Duration(record.ExpiresIn)),
                 Cell(record.PayloadBytes.ToString(CultureInfo.InvariantCulture)),
-                Cell(record.Preview.Kind is "empty" ? string.Empty : $"{record.Preview.Kind}: {Shorten(record.Preview.Text, 64)}"));
+                Cell(record.Preview.Kind is "empty" ? string.Empty : $"{record.Preview.Kind}: {Shorten(record.Preview.Text, 56)}"));
         }
 
         return table;
