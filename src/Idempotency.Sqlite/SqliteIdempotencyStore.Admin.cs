@@ -1,3 +1,5 @@
+using Idempotency.Listing;
+
 namespace Idempotency.Sqlite;
 
 public sealed partial class SqliteIdempotencyStore
@@ -22,6 +24,20 @@ public sealed partial class SqliteIdempotencyStore
     /// <remarks>Rows with a status this version does not know are not counted.</remarks>
     public ValueTask<IReadOnlyDictionary<IdempotencyRecordStatus, long>> CountByStatusAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         RunAsync("count", write: false, now, static (c, sql, n) => SqliteStoreCommands.CountByStatus(c, null, sql, n), cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Newest first across pages (by creation time, then store key). One read per page, taking no lock; no index serves
+    /// this order, so each page reads every live row of the table (of the status asked) older than the continuation and
+    /// keeps the newest <paramref name="limit"/>: a page costs O(rows), paging through the table O(rows² / limit).
+    /// Rows with a status this version does not know are left out.
+    /// </remarks>
+    public ValueTask<IdempotencyRecordPage> ListAsync(IdempotencyRecordStatus? status, DateTimeOffset now, int limit, string? continuation, CancellationToken cancellationToken)
+    {
+        ListingLimit.ThrowIfInvalid(limit);
+        (DateTimeOffset, string)? after = continuation is null ? null : NewestFirstContinuation.Decode(continuation);
+        return RunAsync("list", write: false, (status, now, limit, after), static (c, sql, s) => SqliteStoreCommands.List(c, null, sql, s.status, s.now, s.limit, s.after), cancellationToken);
+    }
 
     /// <summary>Deletes every record expired at <paramref name="now"/>, in batches, until a batch deletes fewer than <paramref name="batchSize"/>.</summary>
     /// <param name="now">The caller's clock.</param>

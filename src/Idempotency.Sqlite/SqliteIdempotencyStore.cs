@@ -14,7 +14,7 @@ namespace Idempotency.Sqlite;
 /// read is refused with <see cref="IdempotencyStoreMisconfiguredException"/>. Driver failures surface as
 /// <see cref="IdempotencyStoreUnavailableException"/>, unreadable rows as <see cref="IdempotencyRecordCorruptException"/>.
 /// </remarks>
-public sealed partial class SqliteIdempotencyStore : IIdempotencyStore, IIdempotencyStoreStatistics, IDisposable
+public sealed partial class SqliteIdempotencyStore : IIdempotencyStore, IIdempotencyStoreStatistics, IIdempotencyStoreListing, IDisposable
 {
     private readonly SqliteStoreSql _sql;
     private readonly SqliteConnectionPool _pool;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Idempotency.Listing;
 using Microsoft.Data.Sqlite;
 
 namespace Idempotency.Sqlite;
@@ -110,6 +111,45 @@ internal static class SqliteStoreCommands
         }
 
         return counts;
+    }
+
+    /// <summary>
+    /// Reads one page, newest first. One row more than the page is read to tell whether another page follows. Rows this
+    /// version cannot read (an unknown status) are left out of the page, as they are from the counts.
+    /// </summary>
+    public static IdempotencyRecordPage List(SqliteConnection connection, SqliteTransaction? transaction, SqliteStoreSql sql, IdempotencyRecordStatus? status, DateTimeOffset now, int limit, (DateTimeOffset CreatedAt, string Key)? after)
+    {
+        using var command = Create(connection, transaction, sql.List);
+        command.Parameters.AddWithValue("$now", Milliseconds(now));
+        command.Parameters.AddWithValue("$status", status is { } s ? (long)s : DBNull.Value);
+        command.Parameters.AddWithValue("$after_created", after is { } a ? Milliseconds(a.CreatedAt) : DBNull.Value);
+        command.Parameters.AddWithValue("$after_key", after is { } b ? b.Key : DBNull.Value);
+        command.Parameters.AddWithValue("$limit", (long)limit + 1);
+        var records = new List<IdempotencyRecord>(Math.Min(limit, 64));
+        var rows = 0;
+        (long CreatedAt, string Key) last = (0, "");
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            if (rows == limit)
+            {
+                // The extra row: another page follows, starting after the last row of this one.
+                return new IdempotencyRecordPage(records, NewestFirstContinuation.Encode(DateTimeOffset.FromUnixTimeMilliseconds(last.CreatedAt), last.Key));
+            }
+
+            rows++;
+            last = (reader.GetInt64(3), reader.GetString(8));
+            try
+            {
+                records.Add(SqliteRecordReader.Read(reader, last.Key));
+            }
+            catch (IdempotencyRecordCorruptException)
+            {
+                // Left out, as from the counts; the next page still starts after this row.
+            }
+        }
+
+        return new IdempotencyRecordPage(records, null);
     }
 
     // Unix milliseconds: the conformance suite compares times to the millisecond, and integers compare exactly.

@@ -7,7 +7,8 @@ namespace Idempotency.Sqlite;
 /// </summary>
 /// <remarks>
 /// Parameters: <c>$key</c> store key, <c>$owner</c> owner token, <c>$fingerprint</c>, <c>$now</c>, <c>$lease</c> lease
-/// end, <c>$expires</c> record expiry, <c>$payload</c>, <c>$retryable</c>, <c>$batch</c> purge batch size.
+/// end, <c>$expires</c> record expiry, <c>$payload</c>, <c>$retryable</c>, <c>$batch</c> purge batch size, and the listing's
+/// <c>$status</c>, <c>$after_created</c>, <c>$after_key</c> and <c>$limit</c>.
 /// </remarks>
 internal sealed class SqliteStoreSql
 {
@@ -45,6 +46,17 @@ internal sealed class SqliteStoreSql
         // Bounded by rowid through the expiry index, so one statement holds the write lock for at most one batch.
         Purge = $"DELETE FROM {Table} WHERE rowid IN (SELECT rowid FROM {Table} WHERE expires_at <= $now LIMIT $batch)";
         CountByStatus = $"SELECT status, count(*) FROM {Table} WHERE expires_at > $now GROUP BY status";
+
+        // Keyset paging, newest first: the page starts strictly after the last (created_at, store_key) of the previous
+        // one. No index serves this order (the schema has the expiry index only, and adding one would tax every claim
+        // for an operator's query): each page reads the live rows and keeps the top $limit in SQLite's sorter.
+        List = $"""
+            SELECT {RecordColumns}, store_key FROM {Table}
+            WHERE expires_at > $now AND ($status IS NULL OR status = $status)
+              AND ($after_created IS NULL OR created_at < $after_created OR (created_at = $after_created AND store_key < $after_key))
+            ORDER BY created_at DESC, store_key DESC
+            LIMIT $limit
+            """;
         SchemaState = $"""
             SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = $table),
                    EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = '{SqliteStoreDefaults.SchemaTable}')
@@ -79,6 +91,9 @@ internal sealed class SqliteStoreSql
     public string Purge { get; }
 
     public string CountByStatus { get; }
+
+    /// <summary>Gets one page of the listing (<c>$status</c> or NULL, <c>$after_created</c> and <c>$after_key</c> or NULL, <c>$limit</c>); the key is the last column.</summary>
+    public string List { get; }
 
     /// <summary>Gets whether the store table and the schema-version table exist (two 0/1 columns; <c>$table</c> is the unquoted name).</summary>
     public string SchemaState { get; }

@@ -1,0 +1,96 @@
+using System.CommandLine;
+using Idempotency.Cli.Output;
+using Idempotency.Cli.Stores;
+using Spectre.Console;
+
+namespace Idempotency.Cli.Commands;
+
+/// <summary><c>idempotency purge</c>: deletes expired records, batch after batch, until none is left or --max-batches.</summary>
+internal static class PurgeCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var command = new Command("purge", "Delete expired records in batches until a batch finds fewer than --batch-size (none left) or --max-batches have run.");
+        var store = new StoreOptionSet();
+        var batchSize = new Option<int>("--batch-size") { Description = "The most records one batch deletes.", DefaultValueFactory = _ => 1000 };
+        var maxBatches = new Option<int>("--max-batches") { Description = "The most batches to run.", DefaultValueFactory = _ => 1000 };
+        foreach (var option in new[] { batchSize, maxBatches })
+        {
+            option.Validators.Add(result =>
+            {
+                if (result.GetValueOrDefault<int>() < 1)
+                {
+                    result.AddError($"{option.Name} must be at least 1.");
+                }
+            });
+        }
+
+        store.AddTo(command);
+        command.Options.Add(batchSize);
+        command.Options.Add(maxBatches);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            await using var session = await StoreSession.OpenAsync(store.Read(parseResult), cancellationToken).ConfigureAwait(false);
+            var purge = new PurgeLoop(session.Administrator, parseResult.GetValue(batchSize), parseResult.GetValue(maxBatches));
+            if (console.CreateProgressConsole() is { } progressConsole && !store.Json(parseResult))
+            {
+                await progressConsole.Progress().AutoClear(true).StartAsync(async context =>
+                {
+                    var task = context.AddTask("Purging expired records").IsIndeterminate();
+                    await purge.RunAsync(() => task.Description = $"Purged {purge.Deleted} records in {purge.Batches} batches", cancellationToken).ConfigureAwait(false);
+                    task.StopTask();
+                }).ConfigureAwait(false);
+            }
+            else
+            {
+                await purge.RunAsync(static () => { }, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (store.Json(parseResult))
+            {
+                await JsonOutput.WriteAsync(console.Output, writer =>
+                {
+                    writer.WriteNumber("deleted", purge.Deleted);
+                    writer.WriteNumber("batches", purge.Batches);
+                    writer.WriteBoolean("complete", purge.Complete);
+                }).ConfigureAwait(false);
+            }
+            else
+            {
+                await console.Output.WriteLineAsync(purge.Complete
+                    ? $"Purged {purge.Deleted} expired records in {purge.Batches} batches; none left."
+                    : $"Purged {purge.Deleted} expired records in {purge.Batches} batches; stopped at --max-batches, more may be left.").ConfigureAwait(false);
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private sealed class PurgeLoop(IIdempotencyAdministrator administrator, int batchSize, int maxBatches)
+    {
+        public long Deleted { get; private set; }
+
+        public int Batches { get; private set; }
+
+        public bool Complete { get; private set; }
+
+        public async Task RunAsync(Action onBatch, CancellationToken cancellationToken)
+        {
+            while (Batches < maxBatches)
+            {
+                var deleted = await administrator.PurgeExpiredAsync(batchSize, cancellationToken).ConfigureAwait(false);
+                Batches++;
+                Deleted += deleted;
+                onBatch();
+
+                // A batch that found fewer than it could delete found them all (as the stores' own purge loops decide).
+                if (deleted < batchSize)
+                {
+                    Complete = true;
+                    return;
+                }
+            }
+        }
+    }
+}

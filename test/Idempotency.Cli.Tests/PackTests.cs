@@ -1,0 +1,45 @@
+using Idempotency.TestServers;
+
+namespace Idempotency.Cli.Tests;
+
+/// <summary>The tool packs, installs from the local pack with no other package source, and runs as 'idempotency'.</summary>
+public sealed class PackTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task PackThenToolInstall_FromTheLocalFolderOnly_Runs()
+    {
+        var project = Path.Combine(RepositoryRoot(), "src", "Idempotency.Cli", "Idempotency.Cli.csproj");
+        var packages = _folder.File("packages");
+        var tools = _folder.File("tools");
+
+        var pack = await CliRun.RunAsync(DotnetHost.Path, ["pack", project, "-c", "Release", "-o", packages, "-nologo"], TimeSpan.FromMinutes(10));
+        Assert.True(pack.ExitCode == 0, pack.Stdout + pack.Stderr);
+        Assert.True(File.Exists(Path.Combine(packages, "Idempotency.Cli.0.1.0.nupkg")), pack.Stdout);
+
+        // Offline: a nuget.config beside the install clears every configured source, so only --add-source is read.
+        await File.WriteAllTextAsync(_folder.File("nuget.config"), "<configuration><packageSources><clear /></packageSources></configuration>");
+        var install = await CliRun.RunAsync(DotnetHost.Path, ["tool", "install", "--tool-path", tools, "--add-source", packages, "--configfile", _folder.File("nuget.config"), "Idempotency.Cli"], TimeSpan.FromMinutes(5));
+        Assert.True(install.ExitCode == 0, install.Stdout + install.Stderr);
+
+        var help = (await CliRun.RunAsync(Path.Combine(tools, "idempotency"), ["--help"])).Exits(0);
+        Assert.Contains("Usage:", help.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^  unstick\s", help.Stdout);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Idempotency.slnx")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No Idempotency.slnx above {AppContext.BaseDirectory}.");
+    }
+}

@@ -1,0 +1,80 @@
+using System.IO.Compression;
+using System.Text;
+using Idempotency.Cli.Output;
+
+namespace Idempotency.Cli.Tests;
+
+/// <summary>The payload preview's decoding and redaction, on payloads built byte by byte in the stored formats.</summary>
+public sealed class PreviewTests
+{
+    [Fact]
+    public void Value_NestedSecretFields_AreMasked()
+    {
+        var preview = PayloadPreview.Of(Payload(1, """{"user":{"name":"ann","Password":"p"},"items":[{"apiKey":"k","n":1}],"access_token":"t"}"""));
+
+        Assert.Equal("value", preview.Kind);
+        Assert.Equal("""{"user":{"name":"ann","Password":"***"},"items":[{"apiKey":"***","n":1}],"access_token":"***"}""", preview.Text);
+    }
+
+    [Fact]
+    public void TextThatIsNotJson_IsMaskedByPattern()
+    {
+        Assert.Equal("""{"a":1,"client_secret":"***","b":""", SecretRedactor.RedactJson("""{"a":1,"client_secret":"s3cr\"et","b":"""));
+    }
+
+    [Fact]
+    public void CompressedValue_IsDecompressed()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"token":"abc","text":"hello"}""");
+        var compressed = new byte[BrotliEncoder.GetMaxCompressedLength(body.Length)];
+        Assert.True(BrotliEncoder.TryCompress(body, compressed, out var written));
+        byte[] payload = [1, 1, 1, .. BitConverter.GetBytes(body.Length), .. compressed.AsSpan(0, written)];
+
+        Assert.Equal("""{"token":"***","text":"hello"}""", PayloadPreview.Of(payload).Text);
+    }
+
+    [Fact]
+    public void HttpResponse_CredentialHeadersMasked_StatusBodyThenHeaders()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"id":7,"password":"x"}""");
+        var record = new List<byte> { 1, 1 };
+        record.AddRange(BitConverter.GetBytes(body.Length));
+        record.AddRange(body);
+        record.AddRange(BitConverter.GetBytes((ushort)201));
+        record.Add(3);
+        foreach (var (name, value) in new[] { ("Location", "/orders/7"), ("Set-Cookie", "sid=abc"), ("X-Session-Id", "s1") })
+        {
+            record.Add((byte)name.Length);
+            record.AddRange(Encoding.UTF8.GetBytes(name));
+            record.Add(1);
+            record.Add((byte)value.Length);
+            record.AddRange(Encoding.UTF8.GetBytes(value));
+        }
+
+        var preview = PayloadPreview.Of(Payload(3, [.. record]));
+
+        Assert.Equal("http", preview.Kind);
+        Assert.Equal("""201 {"id":7,"password":"***"} | Location: /orders/7; Set-Cookie: ***; X-Session-Id: ***""", preview.Text);
+    }
+
+    [Fact]
+    public void ControlCharacters_AndLongText_AreMadeSafe()
+    {
+        var preview = PayloadPreview.Of(Payload(5, "line\u001b[2Jone\n" + new string('x', 500)));
+
+        Assert.Equal("not-stored", preview.Kind);
+        Assert.Equal(PayloadPreview.MaxLength, preview.Text.Length);
+        Assert.StartsWith("line.[2Jone.xxx", preview.Text, StringComparison.Ordinal);
+        Assert.EndsWith("…", preview.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 2, 1, 0 })]
+    [InlineData(new byte[] { 1, 9, 0 })]
+    [InlineData(new byte[] { 1, 1 })]
+    public void UnknownFormat_IsUnreadable(byte[] payload) => Assert.Equal("unreadable", PayloadPreview.Of(payload).Kind);
+
+    private static byte[] Payload(byte kind, string body) => Payload(kind, Encoding.UTF8.GetBytes(body));
+
+    private static byte[] Payload(byte kind, byte[] body) => [1, kind, 0, .. body];
+}
