@@ -93,7 +93,7 @@ internal static class Diagnostics
     public static readonly DiagnosticDescriptor SharedOperation = Warning(
         "IDEM017",
         "Two [Idempotent] methods share one operation",
-        "'{0}' stores its records under operation \"{1}\", like '{2}': a key used with both is refused as reused. Set Operation on one of them.");
+        "'{0}' stores its records under operation \"{1}\", like '{2}': a key used with both is one record, so the second call replays the first one's result (when the arguments are equal) or is refused as reused. Set Operation on one of them.");
 
     public static readonly DiagnosticDescriptor ParameterAttributeUnused = Warning(
         "IDEM018",

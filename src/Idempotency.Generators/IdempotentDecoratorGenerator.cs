@@ -60,6 +60,18 @@ public sealed class IdempotentDecoratorGenerator : IIncrementalGenerator
             }
         });
 
+        var sharedOperations = interfaces
+            .Select(static (result, _) => result.Operations)
+            .Collect()
+            .Select(static (uses, _) => SharedOperations.Find(uses));
+        context.RegisterSourceOutput(sharedOperations, static (context, diagnostics) =>
+        {
+            foreach (var diagnostic in diagnostics)
+            {
+                context.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+        });
+
         foreach (var attribute in new[] { KnownNames.IdempotencyKeyAttribute, KnownNames.IdempotencyFingerprintAttribute, KnownNames.ExcludeFromFingerprintAttribute })
         {
             var unused = context.SyntaxProvider.ForAttributeWithMetadataName(
@@ -98,8 +110,8 @@ public sealed class IdempotentDecoratorGenerator : IIncrementalGenerator
                     return ReadResult.Empty;
                 }
 
-                var (model, diagnostics) = InterfaceReader.Read(method.ContainingType, context.SemanticModel.Compilation, cancellationToken);
-                return new ReadResult(model, diagnostics.ToEquatableArray());
+                var (model, diagnostics, operations) = InterfaceReader.Read(method.ContainingType, context.SemanticModel.Compilation, cancellationToken);
+                return new ReadResult(model, diagnostics.ToEquatableArray(), operations.ToEquatableArray());
             default:
                 return ReadResult.Empty;
         }
@@ -126,11 +138,11 @@ public sealed class IdempotentDecoratorGenerator : IIncrementalGenerator
         }
     }
 
-    /// <summary>What reading one attribute gave: a decorator to write (or none) and diagnostics to report.</summary>
-    private sealed record ReadResult(DecoratorModel? Model, EquatableArray<DiagnosticInfo> Diagnostics)
+    /// <summary>What reading one attribute gave: a decorator to write (or none), diagnostics to report, and the operations of its [Idempotent] methods.</summary>
+    private sealed record ReadResult(DecoratorModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, EquatableArray<OperationUse> Operations)
     {
-        public static readonly ReadResult Empty = new(null, EquatableArray<DiagnosticInfo>.Empty);
+        public static readonly ReadResult Empty = new(null, EquatableArray<DiagnosticInfo>.Empty, EquatableArray<OperationUse>.Empty);
 
-        public static ReadResult Of(DiagnosticInfo diagnostic) => new(null, new[] { diagnostic }.ToEquatableArray());
+        public static ReadResult Of(DiagnosticInfo diagnostic) => new(null, new[] { diagnostic }.ToEquatableArray(), EquatableArray<OperationUse>.Empty);
     }
 }

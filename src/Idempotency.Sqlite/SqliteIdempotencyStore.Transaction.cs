@@ -24,9 +24,14 @@ public sealed partial class SqliteIdempotencyStore : IIdempotencyTransactionFact
     /// </summary>
     /// <param name="cancellationToken">Cancels making the table ready.</param>
     /// <returns>The transaction; dispose it (which rolls back unless it committed).</returns>
-    /// <exception cref="IdempotencyStoreUnavailableException">The database could not be opened.</exception>
+    /// <exception cref="IdempotencyStoreUnavailableException">
+    /// The database could not be opened; or this is the work of a transaction of this store that holds the write lock,
+    /// which a transaction begun inside it would wait for until the busy timeout.
+    /// </exception>
     public ValueTask<SqliteIdempotencyTransaction> BeginTransactionAsync(CancellationToken cancellationToken) =>
-        SqliteIdempotencyTransaction.Begin(this, cancellationToken);
+        SqliteIdempotencyTransaction.Current is { IsWriting: true } own && ReferenceEquals(own.Store, this)
+            ? ValueTask.FromException<SqliteIdempotencyTransaction>(SqliteStoreErrors.WriteInsideTransaction("begin a transaction", _sql.Table))
+            : SqliteIdempotencyTransaction.Begin(this, cancellationToken);
 
     /// <inheritdoc />
     ValueTask<IIdempotencyTransaction> IIdempotencyTransactionFactory.BeginAsync(CancellationToken cancellationToken) =>

@@ -59,8 +59,13 @@ internal sealed record MemberModel(
 
 /// <summary>A type parameter of a forwarded generic method.</summary>
 /// <param name="Name">Its name.</param>
-/// <param name="NeedsDefaultConstraint">Whether it has neither a <c>class</c> nor a <c>struct</c> constraint, so <c>T?</c> in an explicit implementation needs <c>where T : default</c>.</param>
-internal sealed record TypeParameterModel(string Name, bool NeedsDefaultConstraint);
+/// <param name="Constraint">
+/// What an explicit implementation must say of it for <c>T?</c> to mean what the interface means: <c>default</c> (no
+/// <c>class</c> or <c>struct</c> constraint), <c>class</c> (else <c>T?</c> would mean <c>Nullable&lt;T&gt;</c>; an explicit
+/// implementation may say no more, not even <c>class?</c>),
+/// or nothing (a value type: <c>T?</c> is <c>Nullable&lt;T&gt;</c> anyway).
+/// </param>
+internal sealed record TypeParameterModel(string Name, string? Constraint);
 
 /// <summary>A parameter.</summary>
 /// <param name="Name">Its name as written in C# (escaped when it is a keyword).</param>
@@ -96,8 +101,14 @@ internal sealed record IdempotentMethodModel(
 /// <summary>How the key is read.</summary>
 internal enum KeySource
 {
-    /// <summary>A C# expression over the parameters (a parameter, or a path of its members).</summary>
+    /// <summary>A C# expression over the parameters (a parameter, or a path of its members) whose value is a string.</summary>
     Expression,
+
+    /// <summary>Such an expression whose value is <c>IFormattable</c>: written with the invariant culture.</summary>
+    Formattable,
+
+    /// <summary>Such an expression whose value is a date or time: written in the round-trip format ("O"), as the default one drops fractions of seconds.</summary>
+    RoundTrip,
 
     /// <summary>A JMESPath expression over the arguments' JSON.</summary>
     JmesPath,
@@ -105,7 +116,7 @@ internal enum KeySource
 
 /// <summary>The key.</summary>
 /// <param name="Source">Expression or JMESPath.</param>
-/// <param name="Text">The C# expression that yields the key as a string (or null), or the JMESPath expression.</param>
+/// <param name="Text">The C# expression that yields the key (or null), or the JMESPath expression.</param>
 internal sealed record KeyModel(KeySource Source, string Text);
 
 /// <summary>A decorator to register: the interface and the class that decorates it.</summary>

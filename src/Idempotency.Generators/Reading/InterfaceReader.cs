@@ -15,17 +15,17 @@ internal static class InterfaceReader
     /// diagnostics of the interface and of the methods it declares. Methods of base interfaces are decorated too, but
     /// their diagnostics belong to their own interface's decorator.
     /// </summary>
-    public static (DecoratorModel? Model, List<DiagnosticInfo> Diagnostics) Read(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
+    public static (DecoratorModel? Model, List<DiagnosticInfo> Diagnostics, List<OperationUse> Operations) Read(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
-        if (Unsupported(type) is { } why)
+        var operations = new List<OperationUse>();
+        if (Unsupported(type, compilation) is { } why)
         {
             diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnsupportedInterface, Attributes.Location(type), Names.ForMessage(type), why));
-            return (null, diagnostics);
+            return (null, diagnostics, operations);
         }
 
         var members = new List<MemberModel>();
-        var operations = new Dictionary<string, IMethodSymbol>(StringComparer.Ordinal);
         var errors = false;
         foreach (var declaring in new[] { type }.Concat(type.AllInterfaces))
         {
@@ -53,17 +53,8 @@ internal static class InterfaceReader
 
                 if (model.Idempotent is { } idempotent && member is IMethodSymbol method)
                 {
-                    if (operations.TryGetValue(idempotent.Operation, out var other))
-                    {
-                        if (!inherited)
-                        {
-                            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.SharedOperation, Attributes.Location(method), Names.ForMessage(method), idempotent.Operation, Names.ForMessage(other)));
-                        }
-                    }
-                    else
-                    {
-                        operations.Add(idempotent.Operation, method);
-                    }
+                    // Checked across the compilation (SharedOperations): interfaces of other namespaces may share one too.
+                    operations.Add(new OperationUse(idempotent.Operation, method.GetDocumentationCommentId() ?? method.ToDisplayString(), Names.ForMessage(method), method.ToDisplayString(), LocationInfo.From(Attributes.Location(method))));
                 }
 
                 members.Add(model);
@@ -72,11 +63,11 @@ internal static class InterfaceReader
 
         if (errors)
         {
-            return (null, diagnostics);
+            return (null, diagnostics, operations);
         }
 
         var ns = type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString();
-        return (new DecoratorModel(ns, Names.Of(type), DecoratorName(type), members.ToEquatableArray()), diagnostics);
+        return (new DecoratorModel(ns, Names.Of(type), DecoratorName(type), members.ToEquatableArray()), diagnostics, operations);
     }
 
     /// <summary>The decorator's name: <c>PaymentsIdempotencyDecorator</c> for <c>IPayments</c>, containing types joined for a nested interface.</summary>
@@ -91,7 +82,7 @@ internal static class InterfaceReader
         return name + "IdempotencyDecorator";
     }
 
-    private static string? Unsupported(INamedTypeSymbol type)
+    private static string? Unsupported(INamedTypeSymbol type, Compilation compilation)
     {
         if (type.IsGenericType)
         {
@@ -105,6 +96,11 @@ internal static class InterfaceReader
                 return "it is not visible to a class of its assembly (make it internal or public)";
             }
 
+            if (current.IsFileLocal)
+            {
+                return "it is file-local, so the decorator's file cannot name it (make it internal or public)";
+            }
+
             if (current.ContainingType is { IsGenericType: true })
             {
                 return "it is nested in a generic type";
@@ -114,6 +110,18 @@ internal static class InterfaceReader
         if (new[] { type }.Concat(type.AllInterfaces).SelectMany(i => i.GetMembers()).Any(m => m.IsStatic && m.IsAbstract))
         {
             return "it has static abstract members";
+        }
+
+        if (new[] { type }.Concat(type.AllInterfaces).SelectMany(i => i.GetMembers()).OfType<IPropertySymbol>().FirstOrDefault(p => !p.IsStatic && p.SetMethod is { IsInitOnly: true }) is { } initOnly)
+        {
+            return "its property '" + initOnly.Name + "' has an init accessor, which a decorator cannot forward to the inner service";
+        }
+
+        // Generated into the interface's namespace: a type already named so there would clash with it.
+        var decorator = (type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString() + ".") + DecoratorName(type);
+        if (compilation.Assembly.GetTypeByMetadataName(decorator) is not null)
+        {
+            return "its decorator's name '" + decorator + "' is taken by another type (rename that type)";
         }
 
         return null;
@@ -139,7 +147,7 @@ internal static class InterfaceReader
                     Names.Identifier(method.Name),
                     method.ReturnsVoid ? "void" : Names.Of(method.ReturnType),
                     method.ReturnsByRefReadonly ? "ref readonly " : method.ReturnsByRef ? "ref " : string.Empty,
-                    method.TypeParameters.Select(t => new TypeParameterModel(Names.Identifier(t.Name), !t.HasReferenceTypeConstraint && !t.HasValueTypeConstraint && !t.HasUnmanagedTypeConstraint)).ToEquatableArray(),
+                    method.TypeParameters.Select(t => new TypeParameterModel(Names.Identifier(t.Name), ImplementationConstraint(t))).ToEquatableArray(),
                     Parameters(method.Parameters),
                     HasGetter: false,
                     HasSetter: false,
@@ -163,6 +171,11 @@ internal static class InterfaceReader
                 return null;
         }
     }
+
+    private static string? ImplementationConstraint(ITypeParameterSymbol type) =>
+        type.HasReferenceTypeConstraint ? "class"
+        : type.HasValueTypeConstraint || type.HasUnmanagedTypeConstraint ? null
+        : "default";
 
     private static EquatableArray<ParameterModel> Parameters(IEnumerable<IParameterSymbol> parameters) =>
         parameters.Select(p => new ParameterModel(Names.Identifier(p.Name), p.Name, Names.Of(p.Type), MethodReader.RefKindText(p.RefKind).Trim(), p.IsParams)).ToEquatableArray();

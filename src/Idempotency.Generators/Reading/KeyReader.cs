@@ -24,6 +24,13 @@ internal static class KeyReader
     public static KeyModel? Read(IMethodSymbol method, string? keyText, Location? keyLocation, Compilation compilation, Action<DiagnosticInfo> report)
     {
         var name = Names.ForMessage(method);
+        if (keyText is not null && keyText.Trim().Length == 0)
+        {
+            // Not a JMESPath expression: one that selects nothing would fail every call at run time.
+            report(DiagnosticInfo.Create(Diagnostics.NoKey, keyLocation, name));
+            return null;
+        }
+
         var marked = method.Parameters.Where(p => Attributes.Has(p, KnownNames.IdempotencyKeyAttribute)).ToList();
         if ((keyText is not null && marked.Count > 0) || marked.Count > 1)
         {
@@ -98,7 +105,7 @@ internal static class KeyReader
             return null;
         }
 
-        return new KeyModel(KeySource.Expression, TypeRules.IsString(type) ? expression : $"KeyText({expression})");
+        return new KeyModel(TypeRules.IsString(type) ? KeySource.Expression : TypeRules.IsDateOrTime(type) ? KeySource.RoundTrip : KeySource.Formattable, expression);
     }
 
     private static ISymbol? FindMember(ITypeSymbol type, string name, Compilation compilation, bool ignoreCase)

@@ -174,6 +174,10 @@ internal static class TypeRules
 
     public static bool IsString(ITypeSymbol type) => type.SpecialType == SpecialType.System_String;
 
+    /// <summary>Whether a key of this type (or its nullable form) needs the round-trip format: the default text of these drops fractions of seconds (or seconds).</summary>
+    public static bool IsDateOrTime(ITypeSymbol type) =>
+        MembersOf(type).ToDisplayString() is "System.DateTime" or "System.DateTimeOffset" or "System.TimeOnly";
+
     /// <summary>
     /// Whether a member access on a value of this type needs <c>?.</c>: a nullable value, or a reference that may be null
     /// (annotated <c>?</c>, or declared where nullable annotations are off). A reference declared not null is read with

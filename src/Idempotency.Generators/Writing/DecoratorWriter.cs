@@ -53,7 +53,7 @@ internal static class DecoratorWriter
             writer.Line();
             if (member.Idempotent is { } idempotent)
             {
-                WriteIdempotent(writer, member, idempotent);
+                WriteIdempotent(writer, model.DecoratorType, member, idempotent);
             }
             else
             {
@@ -61,16 +61,16 @@ internal static class DecoratorWriter
             }
         }
 
-        if (model.Members.Any(m => m.Idempotent?.Key.Text.StartsWith("KeyText(", System.StringComparison.Ordinal) == true))
+        if (model.Members.Any(m => m.Idempotent?.Key.Source is KeySource.Formattable or KeySource.RoundTrip))
         {
             writer
                 .Line()
                 .Line("// A key's invariant text, through IFormattable (constrained, so a struct is not boxed); null stays null (no key).")
-                .Line("private static string? KeyText<T>(T value) where T : global::System.IFormattable =>")
-                .Line($"    value is null ? null : value.ToString(null, {InvariantCulture});")
+                .Line("private static string? KeyText<T>(T value, string? format) where T : global::System.IFormattable =>")
+                .Line($"    value is null ? null : value.ToString(format, {InvariantCulture});")
                 .Line()
-                .Line("private static string? KeyText<T>(T? value) where T : struct, global::System.IFormattable =>")
-                .Line($"    value.HasValue ? value.GetValueOrDefault().ToString(null, {InvariantCulture}) : null;");
+                .Line("private static string? KeyText<T>(T? value, string? format) where T : struct, global::System.IFormattable =>")
+                .Line($"    value.HasValue ? value.GetValueOrDefault().ToString(format, {InvariantCulture}) : null;");
         }
 
         writer.Close();
@@ -82,7 +82,8 @@ internal static class DecoratorWriter
         return writer.ToString();
     }
 
-    private static void WriteIdempotent(CodeWriter writer, MemberModel member, IdempotentMethodModel method)
+    // The decorator's own members are reached through its type name (decorator), as a parameter may be named like them.
+    private static void WriteIdempotent(CodeWriter writer, string decorator, MemberModel member, IdempotentMethodModel method)
     {
         var taken = new HashSet<string>(member.Parameters.Select(p => p.Name.TrimStart('@')));
         var arguments = Unique("arguments", taken);
@@ -114,9 +115,13 @@ internal static class DecoratorWriter
             }
         }
 
-        var key = method.Key.Source == KeySource.JmesPath
-            ? $"(_keySelector{method.Index} ??= new global::Idempotency.JmesPath.JmesPathKeySelector({Names.Literal(method.Key.Text)})).Select({arguments}.Json.Span).Key"
-            : method.Key.Text;
+        var key = method.Key.Source switch
+        {
+            KeySource.JmesPath => $"({decorator}._keySelector{method.Index} ??= new global::Idempotency.JmesPath.JmesPathKeySelector({Names.Literal(method.Key.Text)})).Select({arguments}.Json.Span).Key",
+            KeySource.Formattable => $"{decorator}.KeyText({method.Key.Text}, null)",
+            KeySource.RoundTrip => $"{decorator}.KeyText({method.Key.Text}, \"O\")",
+            _ => method.Key.Text,
+        };
         writer.Line($"var {request} = new global::Idempotency.IdempotencyRequest({Names.Literal(method.Operation)}, {key})").Line("{");
         if (method.Arguments.Count > method.ExcludedFromFingerprint.Count)
         {
@@ -171,7 +176,7 @@ internal static class DecoratorWriter
         {
             case MemberKind.Method:
                 var typeParameters = member.TypeParameters.Count == 0 ? string.Empty : "<" + string.Join(", ", member.TypeParameters.Select(t => t.Name)) + ">";
-                var constraints = string.Concat(member.TypeParameters.Where(t => t.NeedsDefaultConstraint).Select(t => $" where {t.Name} : default"));
+                var constraints = string.Concat(member.TypeParameters.Where(t => t.Constraint is not null).Select(t => $" where {t.Name} : {t.Constraint}"));
                 writer.Line($"{member.RefKind}{member.Type} {member.DeclaringInterface}.{member.Name}{typeParameters}({Declare(member.Parameters)}){constraints} => {byRef}{inner}.{member.Name}{typeParameters}({Pass(member.Parameters)});");
                 break;
             case MemberKind.Property:

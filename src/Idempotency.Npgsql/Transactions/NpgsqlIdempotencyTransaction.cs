@@ -45,6 +45,32 @@ public sealed class NpgsqlIdempotencyTransaction : IIdempotencyTransaction<Npgsq
 
     internal NpgsqlConnection Connection => _connection!;
 
+    /// <summary>
+    /// Gets whether the work ended the driver's transaction itself (committed, rolled back or disposed it, which it must
+    /// not): then nothing is left to commit or roll back in it.
+    /// </summary>
+    internal bool EndedByWork
+    {
+        get
+        {
+            if (_transaction is not { } transaction)
+            {
+                return false;
+            }
+
+            try
+            {
+                // Npgsql keeps whether a transaction completed to itself; a command refuses a completed (or disposed) one.
+                using var probe = new NpgsqlCommand { Transaction = transaction };
+                return false;
+            }
+            catch (InvalidOperationException)
+            {
+                return true;
+            }
+        }
+    }
+
     /// <inheritdoc />
     public ValueTask CommitAsync(CancellationToken cancellationToken) =>
         Lifecycle.CommitUnclaimedAsync(ct => new ValueTask(_transaction!.CommitAsync(ct)), cancellationToken);

@@ -30,6 +30,7 @@ public sealed class SqliteIdempotencyTransaction : IIdempotencyTransaction<Sqlit
     private SqliteConnection? _connection;
     private SqliteTransaction? _write;
     private bool _broken;
+    private bool _endedByWork;
 
     private SqliteIdempotencyTransaction(SqliteIdempotencyStore store) => Store = store;
 
@@ -115,6 +116,23 @@ public sealed class SqliteIdempotencyTransaction : IIdempotencyTransaction<Sqlit
     /// <summary>Takes the write lock (see <see cref="SqliteIdempotencyStore.BeginWriteAsync"/>) and begins writing.</summary>
     internal async ValueTask BeginWriteAsync(CancellationToken cancellationToken) =>
         _write = await Store.BeginWriteAsync(_connection!, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Whether the work ended the driver's transaction itself (committed, rolled back or disposed it, or ran COMMIT or
+    /// ROLLBACK as a statement, which leaves the connection in autocommit behind the driver's back; it must do none of
+    /// these). Once seen, the write lock is let go of: nothing is left to commit or roll back in this transaction.
+    /// </summary>
+    /// <returns><see langword="true"/> when the work ended it.</returns>
+    internal bool LetGoIfEndedByWork()
+    {
+        if (_write is { } write && (write.Connection is null || SQLitePCL.raw.sqlite3_get_autocommit(_connection!.Handle) != 0))
+        {
+            _endedByWork = true;
+            EndWrite(commit: false);
+        }
+
+        return _endedByWork;
+    }
 
     /// <summary>
     /// Commits (<paramref name="commit"/>) or rolls back what was written, and lets go of the write lock either way; a

@@ -260,7 +260,7 @@ public sealed class DiagnosticTests
             }
             """);
 
-        AssertSingle(run, "IDEM017", "PayAsync", "'IPayments.PayAsync(string, decimal)' stores its records under operation \"IPayments.PayAsync\", like 'IPayments.PayAsync(string)': a key used with both is refused as reused. Set Operation on one of them.", DiagnosticSeverity.Warning);
+        AssertSingle(run, "IDEM017", "PayAsync", "'IPayments.PayAsync(string, decimal)' stores its records under operation \"IPayments.PayAsync\", like 'IPayments.PayAsync(string)': a key used with both is one record, so the second call replays the first one's result (when the arguments are equal) or is refused as reused. Set Operation on one of them.", DiagnosticSeverity.Warning);
         var secondOverload = Array.FindIndex(run.Source.Split('\n'), line => line.Contains("decimal amount", StringComparison.Ordinal));
         Assert.Equal(secondOverload, run.Diagnostics[0].Location.GetLineSpan().StartLinePosition.Line);
     }

@@ -35,12 +35,12 @@ internal sealed class NotifierIdempotencyDecorator : global::INotifier
         return await this._runner.ExecuteAsync<global::System.Collections.Generic.IReadOnlyList<string>>(request, ct => new global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<string>>(this._inner.NotifyAsync(envelope, retries, ct, channels)), cancellationToken).ConfigureAwait(false);
     }
 
-    // [Idempotent]: operation "INotifier.SequenceAsync", policy default, key KeyText(envelope?.Sequence).
+    // [Idempotent]: operation "INotifier.SequenceAsync", policy default, key envelope?.Sequence.
     async global::System.Threading.Tasks.Task<long?> global::INotifier.SequenceAsync(global::Envelope? envelope)
     {
         using var arguments = this._runner.CreateArguments();
         arguments.Add("envelope", envelope);
-        var request = new global::Idempotency.IdempotencyRequest("INotifier.SequenceAsync", KeyText(envelope?.Sequence))
+        var request = new global::Idempotency.IdempotencyRequest("INotifier.SequenceAsync", global::NotifierIdempotencyDecorator.KeyText(envelope?.Sequence, null))
         {
             Fingerprint = arguments.ComputeFingerprint(),
         };
@@ -61,9 +61,9 @@ internal sealed class NotifierIdempotencyDecorator : global::INotifier
     }
 
     // A key's invariant text, through IFormattable (constrained, so a struct is not boxed); null stays null (no key).
-    private static string? KeyText<T>(T value) where T : global::System.IFormattable =>
-        value is null ? null : value.ToString(null, global::System.Globalization.CultureInfo.InvariantCulture);
+    private static string? KeyText<T>(T value, string? format) where T : global::System.IFormattable =>
+        value is null ? null : value.ToString(format, global::System.Globalization.CultureInfo.InvariantCulture);
 
-    private static string? KeyText<T>(T? value) where T : struct, global::System.IFormattable =>
-        value.HasValue ? value.GetValueOrDefault().ToString(null, global::System.Globalization.CultureInfo.InvariantCulture) : null;
+    private static string? KeyText<T>(T? value, string? format) where T : struct, global::System.IFormattable =>
+        value.HasValue ? value.GetValueOrDefault().ToString(format, global::System.Globalization.CultureInfo.InvariantCulture) : null;
 }

@@ -37,24 +37,24 @@ namespace Shop
             return await this._runner.ExecuteAsync<int>(request, ct => new global::System.Threading.Tasks.ValueTask<int>(this._inner.PlaceAsync(order, ct)), cancellationToken).ConfigureAwait(false);
         }
 
-        // [Idempotent]: operation "IOrders.ConfirmAsync", policy default, key KeyText(order.Id).
+        // [Idempotent]: operation "IOrders.ConfirmAsync", policy default, key order.Id.
         async global::System.Threading.Tasks.Task<int> global::Shop.IOrders.ConfirmAsync(global::Shop.Order order)
         {
             using var arguments = this._runner.CreateArguments();
             arguments.Add("order", order);
-            var request = new global::Idempotency.IdempotencyRequest("IOrders.ConfirmAsync", KeyText(order.Id))
+            var request = new global::Idempotency.IdempotencyRequest("IOrders.ConfirmAsync", global::Shop.OrdersIdempotencyDecorator.KeyText(order.Id, null))
             {
                 Fingerprint = arguments.ComputeFingerprint(),
             };
             return await this._runner.ExecuteAsync<int>(request, ct => new global::System.Threading.Tasks.ValueTask<int>(this._inner.ConfirmAsync(order)), global::System.Threading.CancellationToken.None).ConfigureAwait(false);
         }
 
-        // [Idempotent]: operation "IOrders.ReviseAsync", policy default, key KeyText(order.Revision).
+        // [Idempotent]: operation "IOrders.ReviseAsync", policy default, key order.Revision.
         async global::System.Threading.Tasks.Task<int> global::Shop.IOrders.ReviseAsync(global::Shop.Order order)
         {
             using var arguments = this._runner.CreateArguments();
             arguments.Add("order", order);
-            var request = new global::Idempotency.IdempotencyRequest("IOrders.ReviseAsync", KeyText(order.Revision))
+            var request = new global::Idempotency.IdempotencyRequest("IOrders.ReviseAsync", global::Shop.OrdersIdempotencyDecorator.KeyText(order.Revision, null))
             {
                 Fingerprint = arguments.ComputeFingerprint(),
                 KeyRequirement = global::Idempotency.KeyRequirement.Optional,
@@ -62,13 +62,13 @@ namespace Shop
             return await this._runner.ExecuteAsync<int>(request, ct => new global::System.Threading.Tasks.ValueTask<int>(this._inner.ReviseAsync(order)), global::System.Threading.CancellationToken.None).ConfigureAwait(false);
         }
 
-        // [Idempotent]: operation "IOrders.ShipAsync", policy default, key KeyText(shipment).
+        // [Idempotent]: operation "IOrders.ShipAsync", policy default, key shipment.
         async global::System.Threading.Tasks.Task<int> global::Shop.IOrders.ShipAsync(global::System.Guid shipment, global::Shop.Region region)
         {
             using var arguments = this._runner.CreateArguments();
             arguments.Add("shipment", shipment);
             arguments.Add("region", region);
-            var request = new global::Idempotency.IdempotencyRequest("IOrders.ShipAsync", KeyText(shipment))
+            var request = new global::Idempotency.IdempotencyRequest("IOrders.ShipAsync", global::Shop.OrdersIdempotencyDecorator.KeyText(shipment, null))
             {
                 Fingerprint = arguments.ComputeFingerprint(),
             };
@@ -81,7 +81,7 @@ namespace Shop
             using var arguments = this._runner.CreateArguments();
             arguments.Add("order", order);
             arguments.Add("note", note);
-            var request = new global::Idempotency.IdempotencyRequest("IOrders.AnnotateAsync", (_keySelector4 ??= new global::Idempotency.JmesPath.JmesPathKeySelector("[order.customer.id, note]")).Select(arguments.Json.Span).Key)
+            var request = new global::Idempotency.IdempotencyRequest("IOrders.AnnotateAsync", (global::Shop.OrdersIdempotencyDecorator._keySelector4 ??= new global::Idempotency.JmesPath.JmesPathKeySelector("[order.customer.id, note]")).Select(arguments.Json.Span).Key)
             {
                 Fingerprint = arguments.ComputeFingerprint(new string[] { "note" }),
             };
@@ -89,10 +89,10 @@ namespace Shop
         }
 
         // A key's invariant text, through IFormattable (constrained, so a struct is not boxed); null stays null (no key).
-        private static string? KeyText<T>(T value) where T : global::System.IFormattable =>
-            value is null ? null : value.ToString(null, global::System.Globalization.CultureInfo.InvariantCulture);
+        private static string? KeyText<T>(T value, string? format) where T : global::System.IFormattable =>
+            value is null ? null : value.ToString(format, global::System.Globalization.CultureInfo.InvariantCulture);
 
-        private static string? KeyText<T>(T? value) where T : struct, global::System.IFormattable =>
-            value.HasValue ? value.GetValueOrDefault().ToString(null, global::System.Globalization.CultureInfo.InvariantCulture) : null;
+        private static string? KeyText<T>(T? value, string? format) where T : struct, global::System.IFormattable =>
+            value.HasValue ? value.GetValueOrDefault().ToString(format, global::System.Globalization.CultureInfo.InvariantCulture) : null;
     }
 }
