@@ -119,5 +119,6 @@ public sealed class SoakDatabase : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
-    private DbConnection Open() => Store == SoakStore.Postgres ? new NpgsqlConnection(ConnectionString) : new SqliteConnection(ConnectionString);
+    // Unpooled: a pooled PostgreSQL connection would not outlive the server restarts.
+    private DbConnection Open() => Store == SoakStore.Postgres ? new NpgsqlConnection(ConnectionString + ";Pooling=false") : new SqliteConnection(ConnectionString);
 }

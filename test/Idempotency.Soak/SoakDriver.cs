@@ -45,8 +45,10 @@ public static class SoakDriver
             var clock = Stopwatch.StartNew();
             var restartLoop = RestartLoopAsync(database, settings, clock, () => Interlocked.Increment(ref restarts), progress);
             var lastReport = TimeSpan.Zero;
-            // Bounded by time and by count (at most one kill per KillEvery).
-            for (var round = 0; clock.Elapsed < settings.Duration && round < settings.Duration / settings.KillEvery; round++)
+            // Bounded by time and by count (at most one kill per KillEvery), whatever MinKills asks.
+            var limit = 3 * settings.Duration;
+            bool Running() => clock.Elapsed < settings.Duration || (kills < settings.MinKills && clock.Elapsed < limit);
+            for (var round = 0; Running() && round < limit / settings.KillEvery; round++)
             {
                 await Task.Delay(settings.KillEvery + (settings.KillEvery * Random.Shared.NextDouble()));
                 for (var slot = 0; slot < workers.Length; slot++)
@@ -63,7 +65,7 @@ public static class SoakDriver
                 }
 
                 var ready = Enumerable.Range(0, workers.Length).Where(s => workers[s].IsReady).ToList();
-                if (ready.Count == 0 || clock.Elapsed >= settings.Duration)
+                if (ready.Count == 0 || !Running())
                 {
                     continue;
                 }

@@ -31,7 +31,10 @@ public sealed record SoakSettings
     /// <summary>Gets the number of concurrent calls inside each worker.</summary>
     public int Concurrency { get; init; } = 8;
 
-    /// <summary>Gets the size of the shared key space; 0 picks 60 keys per second of <see cref="Duration"/>.</summary>
+    /// <summary>
+    /// Gets the size of the shared key space; 0 picks 60 keys per second of <see cref="Duration"/> (20 transactional:
+    /// SQLite runs one transaction at a time), so keys are called several times and the settle phase stays short.
+    /// </summary>
     public int Keys { get; init; }
 
     /// <summary>Gets the lease (renewed by the engine every third of it).</summary>
@@ -39,6 +42,12 @@ public sealed record SoakSettings
 
     /// <summary>Gets the shortest pause between two kills (the longest is twice it).</summary>
     public TimeSpan KillEvery { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Gets the number of kills the main phase waits for past <see cref="Duration"/> (a loaded machine starts workers
+    /// slowly, and only workers whose store is open are killed), for at most another two <see cref="Duration"/>s.
+    /// </summary>
+    public int MinKills { get; init; }
 
     /// <summary>Gets the pause between two store restarts (none for SQLite, which has no server); zero disables them.</summary>
     public TimeSpan RestartEvery { get; init; } = TimeSpan.FromSeconds(10);
@@ -50,7 +59,7 @@ public sealed record SoakSettings
     public string? Directory { get; init; }
 
     /// <summary>Gets the key count in effect.</summary>
-    public int KeyCount => Keys > 0 ? Keys : Math.Max(200, (int)(Duration.TotalSeconds * 60));
+    public int KeyCount => Keys > 0 ? Keys : Math.Max(200, (int)(Duration.TotalSeconds * (Transactional ? 20 : 60)));
 
     /// <summary>Gets a one-line description for the report.</summary>
     public string Describe() => string.Create(
@@ -79,6 +88,7 @@ public sealed record SoakSettings
                 "--seconds" => settings with { Duration = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--workers" => settings with { Workers = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--concurrency" => settings with { Concurrency = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--min-kills" => settings with { MinKills = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--keys" => settings with { Keys = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--lease-ms" => settings with { Lease = TimeSpan.FromMilliseconds(int.Parse(value, CultureInfo.InvariantCulture)) },
                 "--kill-every-ms" => settings with { KillEvery = TimeSpan.FromMilliseconds(int.Parse(value, CultureInfo.InvariantCulture)) },

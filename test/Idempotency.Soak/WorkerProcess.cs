@@ -9,6 +9,7 @@ public sealed class WorkerProcess : IDisposable
     private readonly Process _process;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<string> _errors = [];
+    private int _disposed;
 
     private WorkerProcess(Process process, string log)
     {
@@ -143,6 +144,11 @@ public sealed class WorkerProcess : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             try
