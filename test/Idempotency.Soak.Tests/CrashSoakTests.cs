@@ -13,15 +13,15 @@ public sealed class CrashSoakTests(ITestOutputHelper output)
 
     [Fact]
     public Task Redis_WorkersKilledAndServerRestarted_EveryKeyOnceInEffect() =>
-        SoakAsync(new SoakSettings { Store = SoakStore.Redis, Duration = TimeSpan.FromSeconds(25), RestartEvery = TimeSpan.FromSeconds(8) });
+        SoakAsync(new SoakSettings { Store = SoakStore.Redis, Duration = TimeSpan.FromSeconds(20), RestartEvery = TimeSpan.FromSeconds(8) });
 
     [Fact]
     public Task Postgres_WorkersKilledAndServerRestarted_EveryKeyOnceInEffect() =>
-        SoakAsync(new SoakSettings { Store = SoakStore.Postgres, Duration = TimeSpan.FromSeconds(20), RestartEvery = TimeSpan.FromSeconds(8) });
+        SoakAsync(new SoakSettings { Store = SoakStore.Postgres, Duration = TimeSpan.FromSeconds(18), RestartEvery = TimeSpan.FromSeconds(8) });
 
     [Fact]
     public Task Sqlite_WorkersKilled_EveryKeyOnceInEffect() =>
-        SoakAsync(new SoakSettings { Store = SoakStore.Sqlite, Duration = TimeSpan.FromSeconds(20) });
+        SoakAsync(new SoakSettings { Store = SoakStore.Sqlite, Duration = TimeSpan.FromSeconds(15) });
 
     [Fact]
     public Task PostgresTransactional_WorkersKilledAndServerRestarted_NoDuplicateEffectRow() =>

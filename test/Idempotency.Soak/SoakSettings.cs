@@ -32,8 +32,9 @@ public sealed record SoakSettings
     public int Concurrency { get; init; } = 8;
 
     /// <summary>
-    /// Gets the size of the shared key space; 0 picks 60 keys per second of <see cref="Duration"/> (20 transactional:
-    /// SQLite runs one transaction at a time), so keys are called several times and the settle phase stays short.
+    /// Gets the size of the shared key space; 0 picks 10 keys per second of <see cref="Duration"/> (5 transactional:
+    /// SQLite runs one transaction at a time), at least 200: fewer keys than calls, so most keys are called several
+    /// times, often at once, and the settle phase stays short.
     /// </summary>
     public int Keys { get; init; }
 
@@ -52,14 +53,14 @@ public sealed record SoakSettings
     /// <summary>Gets the pause between two store restarts (none for SQLite, which has no server); zero disables them.</summary>
     public TimeSpan RestartEvery { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Gets the limit of the settle phase.</summary>
-    public TimeSpan SettleTimeout { get; init; } = TimeSpan.FromMinutes(2);
+    /// <summary>Gets the limit of the settle phase: two minutes, and 50 ms more per key.</summary>
+    public TimeSpan SettleTimeout => TimeSpan.FromMinutes(2) + (KeyCount * TimeSpan.FromMilliseconds(50));
 
     /// <summary>Gets the directory for the side-effect logs (and the SQLite file); a new temp directory when null.</summary>
     public string? Directory { get; init; }
 
     /// <summary>Gets the key count in effect.</summary>
-    public int KeyCount => Keys > 0 ? Keys : Math.Max(200, (int)(Duration.TotalSeconds * (Transactional ? 20 : 60)));
+    public int KeyCount => Keys > 0 ? Keys : Math.Max(200, (int)(Duration.TotalSeconds * (Transactional ? 5 : 10)));
 
     /// <summary>Gets a one-line description for the report.</summary>
     public string Describe() => string.Create(
