@@ -5,7 +5,7 @@ namespace Idempotency.Soak;
 
 /// <summary>
 /// Runs one soak: starts the store server and the workers; for <see cref="SoakSettings.Duration"/> kills a random
-/// worker (SIGKILL) every one to two <see cref="SoakSettings.KillEvery"/> and starts a new one in its place, and
+/// working worker (SIGKILL) every one to two <see cref="SoakSettings.KillEvery"/> and starts a new one in its place, and
 /// restarts the store server every <see cref="SoakSettings.RestartEvery"/>; then stops the workers (they finish their
 /// calls in flight), lets a fresh worker request every key once (settle), and judges the side-effect logs.
 /// </summary>
@@ -35,6 +35,7 @@ public static class SoakDriver
         progress($"soak {settings.Describe()}; logs in {directory}");
         var workers = Enumerable.Range(0, settings.Workers).Select(_ => StartWorker()).ToArray();
         int kills = 0, restarts = 0, crashes = 0;
+        var downTime = TimeSpan.Zero;
         try
         {
             foreach (var worker in workers)
@@ -43,7 +44,16 @@ public static class SoakDriver
             }
 
             var clock = Stopwatch.StartNew();
-            var restartLoop = RestartLoopAsync(database, settings, clock, () => Interlocked.Increment(ref restarts), progress);
+            var restartLoop = RestartLoopAsync(
+                database,
+                settings,
+                clock,
+                down =>
+                {
+                    downTime += down;
+                    Interlocked.Increment(ref restarts);
+                },
+                progress);
             var lastReport = TimeSpan.Zero;
             // Bounded by time and by count (at most one kill per KillEvery), whatever MinKills asks.
             var limit = 3 * settings.Duration;
@@ -64,7 +74,7 @@ public static class SoakDriver
                     }
                 }
 
-                var ready = Enumerable.Range(0, workers.Length).Where(s => workers[s].IsReady).ToList();
+                var ready = Enumerable.Range(0, workers.Length).Where(s => workers[s].IsActive).ToList();
                 if (ready.Count == 0 || !Running())
                 {
                     continue;
@@ -112,7 +122,7 @@ public static class SoakDriver
             }
 
             var effects = settings.Transactional ? await database.ReadEffectsAsync() : null;
-            var verdict = SoakJudge.Judge(settings, new SoakObservations(logs, kills, restarts, crashes, mainEndedAt, main, settleClock.Elapsed, effects));
+            var verdict = SoakJudge.Judge(settings, new SoakObservations(logs, kills, restarts, downTime, crashes, mainEndedAt, main, settleClock.Elapsed, effects));
             if (settings.Directory is null && verdict.Problems().Count == 0)
             {
                 Directory.Delete(directory, recursive: true);
@@ -137,26 +147,27 @@ public static class SoakDriver
         }
     }
 
-    // Restarts stop a whole restart before the end of the main phase, so the workers stop against a running server.
-    private static async Task RestartLoopAsync(SoakDatabase database, SoakSettings settings, Stopwatch clock, Action restarted, Action<string> progress)
+    // Each restart comes RestartEvery after the previous one ended (so the server is up between two), and none starts
+    // in the last half interval of the main phase, so the workers stop against a running server.
+    private static async Task RestartLoopAsync(SoakDatabase database, SoakSettings settings, Stopwatch clock, Action<TimeSpan> restarted, Action<string> progress)
     {
         if (!database.CanRestart || settings.RestartEvery <= TimeSpan.Zero)
         {
             return;
         }
 
-        for (var next = settings.RestartEvery; next + settings.RestartEvery / 2 < settings.Duration; next += settings.RestartEvery)
+        for (var count = 0; count < settings.Duration / settings.RestartEvery; count++)
         {
-            var wait = next - clock.Elapsed;
-            if (wait > TimeSpan.Zero)
+            await Task.Delay(settings.RestartEvery);
+            if (clock.Elapsed + (settings.RestartEvery / 2) >= settings.Duration)
             {
-                await Task.Delay(wait);
+                return;
             }
 
             var down = TimeSpan.FromMilliseconds(Random.Shared.Next(200, 800));
             var outage = Stopwatch.StartNew();
             await database.RestartAsync(down);
-            restarted();
+            restarted(outage.Elapsed);
             progress($"{clock.Elapsed.TotalSeconds:0} s: store restarted (down {outage.Elapsed.TotalMilliseconds:0} ms)");
         }
     }

@@ -50,7 +50,7 @@ public sealed record SoakSettings
     /// </summary>
     public int MinKills { get; init; }
 
-    /// <summary>Gets the pause between two store restarts (none for SQLite, which has no server); zero disables them.</summary>
+    /// <summary>Gets the pause between a store restart and the next (none for SQLite, which has no server); zero disables them.</summary>
     public TimeSpan RestartEvery { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Gets the limit of the settle phase: two minutes, and 50 ms more per key.</summary>
@@ -65,7 +65,7 @@ public sealed record SoakSettings
     /// <summary>Gets a one-line description for the report.</summary>
     public string Describe() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Store.ToString().ToLowerInvariant()}{(Transactional ? " (transactional)" : "")}: {Workers} workers x {Concurrency} calls, {KeyCount} keys, lease {Lease.TotalMilliseconds:0} ms, {Duration.TotalSeconds:0} s, a kill every {KillEvery.TotalSeconds:0.#}-{2 * KillEvery.TotalSeconds:0.#} s, {(Store == SoakStore.Sqlite || RestartEvery == TimeSpan.Zero ? "no store restarts" : $"a store restart every {RestartEvery.TotalSeconds:0} s")}");
+        $"{Store.ToString().ToLowerInvariant()}{(Transactional ? " (transactional)" : "")}: {Workers} workers x {Concurrency} calls, {KeyCount} keys, lease {Lease.TotalMilliseconds:0} ms, {Duration.TotalSeconds:0} s, a kill every {KillEvery.TotalSeconds:0.#}-{2 * KillEvery.TotalSeconds:0.#} s{(MinKills > 0 ? $" (at least {MinKills})" : "")}, {(Store == SoakStore.Sqlite || RestartEvery == TimeSpan.Zero ? "no store restarts" : $"a store restart {RestartEvery.TotalSeconds:0} s after the previous one")}");
 
     /// <summary>Reads the driver's command line.</summary>
     /// <exception cref="ArgumentException">An argument is unknown or invalid.</exception>

@@ -43,6 +43,9 @@ public sealed record SoakVerdict
 
     public int StoreRestarts { get; init; }
 
+    /// <summary>Gets the time the store spent restarting (stop, pause, start until it answers), in total.</summary>
+    public TimeSpan StoreDownTime { get; init; }
+
     public int WorkerCrashes { get; init; }
 
     public int Faults { get; init; }
@@ -119,7 +122,7 @@ public sealed record SoakVerdict
         }
 
         Row("kills (SIGKILL)", $"{Kills}");
-        Row("store restarts", $"{StoreRestarts}");
+        Row("store restarts", $"{StoreRestarts} (down {StoreDownTime.TotalSeconds:0} s in all)");
         Row("worker crashes / unexpected exceptions", $"{WorkerCrashes} / {Faults}");
         Row("throughput (main phase, machine under other load)", $"{MainExecutions / seconds:0} executions/s over {seconds:0} s; settle phase {SettlePhase.TotalSeconds:0.0} s");
         text.Append('\n').Append(Problems() is { Count: 0 } ? "PASS" : "FAIL: " + string.Join("; ", Problems())).Append('\n');

@@ -16,6 +16,7 @@ public sealed class SoakWorker
     private readonly SideEffectLog _log;
     private readonly bool _transactional;
     private readonly TimeSpan _lease;
+    private int _active;
 
     private SoakWorker(SoakTarget target, SideEffectLog log, bool transactional, TimeSpan lease)
     {
@@ -89,6 +90,13 @@ public sealed class SoakWorker
             if (outcome is CallOutcome.Unavailable or CallOutcome.Fault)
             {
                 await Task.Delay(100, CancellationToken.None);
+            }
+            else if (Interlocked.Exchange(ref _active, 1) == 0)
+            {
+                // The first call the store answered: from now on the driver may kill this worker (a kill during start-up,
+                // which takes seconds on a loaded machine, would interrupt no call).
+                Console.Out.WriteLine("ACTIVE");
+                Console.Out.Flush();
             }
         }
     }

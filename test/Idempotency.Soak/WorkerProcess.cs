@@ -21,6 +21,10 @@ public sealed class WorkerProcess : IDisposable
             {
                 _ready.TrySetResult();
             }
+            else if (e.Data == "ACTIVE")
+            {
+                IsActive = true;
+            }
         };
         process.ErrorDataReceived += (_, e) =>
         {
@@ -44,6 +48,9 @@ public sealed class WorkerProcess : IDisposable
 
     /// <summary>Gets whether it printed READY (its store is open).</summary>
     public bool IsReady => _ready.Task.IsCompleted;
+
+    /// <summary>Gets whether the store has answered one of its calls (printed ACTIVE): only such a worker is killed.</summary>
+    public bool IsActive { get; private set; }
 
     public bool HasExited => _process.HasExited;
 
