@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Text;
+
+namespace Idempotency.Soak;
+
+/// <summary>
+/// A worker process's durable side-effect log (one file per process, which is its only writer): one line per event,
+/// each appended with a single unbuffered write before the worker goes on, so a line whose write returned is in the
+/// kernel and survives a kill -9 of the worker.
+/// Lines: <c>EXEC key pid token time</c>, <c>DONE key pid token outcome time</c>, <c>REPLAY key pid result time</c>,
+/// <c>SETTLED key pid how time</c>, <c>FAULT key pid type time</c> (time: UTC ticks, to order one key's events).
+/// </summary>
+public sealed class SideEffectLog : IDisposable
+{
+    private readonly FileStream _file;
+    private readonly string _pid = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+
+    public SideEffectLog(string path) =>
+        _file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
+
+    public void Exec(string key, string token) => Write("EXEC", key, token);
+
+    public void Done(string key, string token, string outcome) => Write("DONE", key, token + " " + outcome);
+
+    public void Replay(string key, string result) => Write("REPLAY", key, result);
+
+    public void Settled(string key, string how) => Write("SETTLED", key, how);
+
+    public void Fault(string key, Exception exception) => Write("FAULT", key, exception.GetType().Name);
+
+    public void Dispose() => _file.Dispose();
+
+    private void Write(string kind, string key, string rest)
+    {
+        var line = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{kind} {key} {_pid} {rest} {DateTime.UtcNow.Ticks}\n"));
+        lock (_file)
+        {
+            // bufferSize 0: one write(2) per line; Flush makes sure nothing waits in .NET.
+            _file.Write(line);
+            _file.Flush();
+        }
+    }
+}

@@ -1,0 +1,146 @@
+using System.Globalization;
+
+namespace Idempotency.Soak;
+
+/// <summary>What the driver observed besides the logs.</summary>
+public sealed record SoakObservations(
+    IReadOnlyList<WorkerLog> Logs,
+    int Kills,
+    int StoreRestarts,
+    TimeSpan StoreDownTime,
+    int WorkerCrashes,
+    long MainEndedAt,
+    TimeSpan MainPhase,
+    TimeSpan SettlePhase,
+    IReadOnlyList<(string Key, string Token)>? Effects);
+
+/// <summary>Turns the side-effect logs (and, transactional, the effect rows) into the verdicts.</summary>
+public static class SoakJudge
+{
+    public static SoakVerdict Judge(SoakSettings settings, SoakObservations seen)
+    {
+        var (keys, faults) = SoakLedger.Read(seen.Logs);
+        var examples = new List<string>();
+        int duplicates = 0, afterKill = 0, afterReported = 0, unexplained = 0, stale = 0;
+        foreach (var (key, history) in keys)
+        {
+            var runs = history.Executions;
+            for (var i = 1; i < runs.Count; i++)
+            {
+                duplicates++;
+                var previous = runs[i - 1];
+                var outcome = history.Outcomes.GetValueOrDefault(previous.Token);
+                if (outcome is null && previous.Worker.KilledAt is { } killedAt && killedAt < runs[i].Time)
+                {
+                    afterKill++;
+                }
+                else if (outcome is not null and not "stored")
+                {
+                    afterReported++;
+                }
+                else
+                {
+                    unexplained++;
+                    Example(examples, key, history, "unexplained duplicate");
+                }
+            }
+
+            if (!StoredResultIsTheOwners(history))
+            {
+                stale++;
+                Example(examples, key, history, "stale overwrite");
+            }
+        }
+
+        var all = Enumerable.Range(0, settings.KeyCount).Select(i => "k" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+        var verdict = new SoakVerdict
+        {
+            Settings = settings,
+            Executions = keys.Values.Sum(h => h.Executions.Count),
+            MainExecutions = keys.Values.Sum(h => h.Executions.Count(e => e.Time <= seen.MainEndedAt)),
+            DistinctKeysExecuted = keys.Values.Count(h => h.Executions.Count > 0),
+            KeysNeverExecuted = all.Count(k => !keys.TryGetValue(k, out var h) || h.Executions.Count == 0),
+            KeysUnsettled = all.Count(k => keys.GetValueOrDefault(k)?.Settled is null),
+            KeysSettledNotStored = keys.Values.Count(h => h.Settled == "notstored"),
+            DuplicateExecutions = duplicates,
+            DuplicatesAfterKill = afterKill,
+            DuplicatesAfterReportedNotKept = afterReported,
+            UnexplainedDuplicates = unexplained,
+            Replays = keys.Values.Sum(h => h.ReplayCount),
+            StaleOverwrites = stale,
+            Kills = seen.Kills,
+            StoreRestarts = seen.StoreRestarts,
+            StoreDownTime = seen.StoreDownTime,
+            WorkerCrashes = seen.WorkerCrashes,
+            Faults = faults,
+            MainPhase = seen.MainPhase,
+            SettlePhase = seen.SettlePhase,
+        };
+
+        return seen.Effects is { } effects ? JudgeEffects(verdict, all, keys, effects, examples) : verdict with { Examples = examples };
+    }
+
+    /// <summary>
+    /// The stored result is the owner's when: replays agree on one result; at most one run was confirmed stored, and
+    /// replays return its result; without a confirmed run, replays return a run whose worker died before hearing back
+    /// (or was told "not stored" although its write landed), never a fenced run (lease lost, not committed).
+    /// </summary>
+    private static bool StoredResultIsTheOwners(KeyHistory history)
+    {
+        var stored = history.Outcomes.Where(o => o.Value == "stored").Select(o => o.Key).ToList();
+        if (history.Replays.Count > 1 || stored.Count > 1)
+        {
+            return false;
+        }
+
+        if (history.Replays.Count == 0)
+        {
+            return true;
+        }
+
+        var replayed = history.Replays.Single();
+        if (stored.Count == 1)
+        {
+            return replayed == stored[0];
+        }
+
+        return history.Executions.Any(e => e.Token == replayed) && history.Outcomes.GetValueOrDefault(replayed) is null or "notstored";
+    }
+
+    private static SoakVerdict JudgeEffects(SoakVerdict verdict, List<string> all, Dictionary<string, KeyHistory> keys, IReadOnlyList<(string Key, string Token)> effects, List<string> examples)
+    {
+        var rows = effects.GroupBy(e => e.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(e => e.Token).ToList(), StringComparer.Ordinal);
+        var mismatches = 0;
+        foreach (var (key, tokens) in rows)
+        {
+            var history = keys.GetValueOrDefault(key);
+            var stored = history?.Outcomes.Where(o => o.Value == "stored").Select(o => o.Key).ToList() ?? [];
+            var replayed = history?.Replays.ToList() ?? [];
+            if (tokens.Count == 1 && stored.Concat(replayed).Any(t => t != tokens[0]))
+            {
+                mismatches++;
+                Example(examples, key, history, $"effect row {tokens[0]}");
+            }
+        }
+
+        return verdict with
+        {
+            EffectRows = effects.Count,
+            DuplicateEffects = effects.Count - rows.Count,
+            KeysWithoutEffect = all.Count(k => !rows.ContainsKey(k)),
+            EffectMismatches = mismatches,
+            Examples = examples,
+        };
+    }
+
+    private static void Example(List<string> examples, string key, KeyHistory? history, string what)
+    {
+        if (examples.Count >= 5 || history is null)
+        {
+            return;
+        }
+
+        var runs = string.Join(", ", history.Executions.Select(e => $"{e.Token}@{new DateTime(e.Time, DateTimeKind.Utc):HH:mm:ss.fff}{(e.Worker.KilledAt is { } k ? $" (killed {new DateTime(k, DateTimeKind.Utc):HH:mm:ss.fff})" : "")}={history.Outcomes.GetValueOrDefault(e.Token) ?? "no DONE"}"));
+        examples.Add(string.Create(CultureInfo.InvariantCulture, $"{what}: {key}: runs [{runs}], replays [{string.Join(", ", history.Replays)}]"));
+    }
+}

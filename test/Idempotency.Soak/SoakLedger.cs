@@ -1,0 +1,75 @@
+using System.Globalization;
+
+namespace Idempotency.Soak;
+
+/// <summary>Everything the side-effect logs say about one key.</summary>
+internal sealed class KeyHistory
+{
+    public List<(long Time, string Token, WorkerLog Worker)> Executions { get; } = [];
+
+    /// <summary>Gets each execution's outcome as logged after the library returned (absent: the worker died first).</summary>
+    public Dictionary<string, string> Outcomes { get; } = new(StringComparer.Ordinal);
+
+    public HashSet<string> Replays { get; } = new(StringComparer.Ordinal);
+
+    public int ReplayCount { get; set; }
+
+    public string? Settled { get; set; }
+}
+
+/// <summary>A worker process's log, and whether (and when, in UTC ticks) the driver killed it.</summary>
+public sealed record WorkerLog(string Path, long? KilledAt);
+
+/// <summary>Reads the side-effect logs of a run into per-key histories.</summary>
+internal static class SoakLedger
+{
+    public static (Dictionary<string, KeyHistory> Keys, int Faults) Read(IEnumerable<WorkerLog> logs)
+    {
+        var keys = new Dictionary<string, KeyHistory>(StringComparer.Ordinal);
+        var faults = 0;
+        foreach (var log in logs.Where(l => File.Exists(l.Path)))
+        {
+            var text = File.ReadAllText(log.Path);
+            // A line cut by the kill (no newline yet) was never fully written: it is not an event.
+            var complete = text.EndsWith('\n') ? text : text[..(text.LastIndexOf('\n') + 1)];
+            foreach (var line in complete.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var f = line.Split(' ');
+                var key = f[1];
+                if (!keys.TryGetValue(key, out var history))
+                {
+                    keys[key] = history = new KeyHistory();
+                }
+
+                switch (f[0])
+                {
+                    case "EXEC":
+                        history.Executions.Add((long.Parse(f[4], CultureInfo.InvariantCulture), f[3], log));
+                        break;
+                    case "DONE":
+                        history.Outcomes[f[3]] = f[4];
+                        break;
+                    case "REPLAY":
+                        history.Replays.Add(f[3]);
+                        history.ReplayCount++;
+                        break;
+                    case "SETTLED":
+                        history.Settled = f[3];
+                        break;
+                    case "FAULT":
+                        faults++;
+                        break;
+                    default:
+                        throw new InvalidDataException($"Unknown line in {log.Path}: {line}");
+                }
+            }
+        }
+
+        foreach (var history in keys.Values)
+        {
+            history.Executions.Sort((a, b) => a.Time.CompareTo(b.Time));
+        }
+
+        return (keys, faults);
+    }
+}
