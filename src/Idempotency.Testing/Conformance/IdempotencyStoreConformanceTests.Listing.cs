@@ -5,6 +5,8 @@ namespace Idempotency.Testing;
 // list(status, now, limit, continuation) and count by status: what operators see (IIdempotencyStoreListing, IIdempotencyStoreStatistics).
 public abstract partial class IdempotencyStoreConformanceTests
 {
+    private static long _eras;
+
     /// <summary>
     /// Gets a value indicating whether the store lists newest first across pages (an index on the creation time), not
     /// only within each page (a scan: Redis <c>SCAN</c>, DynamoDB <c>Scan</c>).
@@ -170,12 +172,15 @@ public abstract partial class IdempotencyStoreConformanceTests
         Assert.Equal(2, counts[IdempotencyRecordStatus.Failed]);
     }
 
-    // Moves the clock a century and a random number of minutes ahead, where the records of every other test (sharing
-    // the server) have expired; returns a service name that marks this test's keys. Called before the store is
-    // created, so a store's own timers (the in-memory sweep) do not fire for every period of the century.
+    // Moves the clock to an era of this test's own, where the records of every other test sharing the server have
+    // expired: a century ahead, plus a day more for each era opened in this process, so no earlier test's records
+    // (created at its own era, living an hour) are live here, not even those "from the future" of a random jump.
+    // Returns a service name that marks this test's keys. Called before the store is created, so a store's own timers
+    // (the in-memory sweep) do not fire for every period of the century.
     private async ValueTask<string> MoveToOwnEraAsync()
     {
-        await AdvanceAsync(TimeSpan.FromDays(36_525) + TimeSpan.FromMinutes(Random.Shared.Next(0, 10_000_000)));
+        var era = Interlocked.Increment(ref _eras);
+        await AdvanceAsync(TimeSpan.FromDays(36_525 + era));
         return "list" + Guid.NewGuid().ToString("N")[..16];
     }
 
