@@ -16,7 +16,7 @@ namespace Idempotency.DynamoDB;
 /// and a result that would make an item larger than 400 KB as <see cref="IdempotencyStorePayloadTooLargeException"/>
 /// (nothing written; the engine then stores the "result not stored" marker).
 /// </remarks>
-public sealed partial class DynamoDbIdempotencyStore : IIdempotencyStore, IIdempotencyStoreStatistics
+public sealed partial class DynamoDbIdempotencyStore : IIdempotencyStore, IIdempotencyStoreStatistics, IIdempotencyStoreListing
 {
     /// <summary>DynamoDB's item size limit (400 KB, attribute names included): a record's key, owner token, fingerprint and payload share it.</summary>
     public const int MaxItemSize = DynamoDbItemSize.MaxItemSize;

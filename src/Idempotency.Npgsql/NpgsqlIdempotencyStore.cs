@@ -14,7 +14,7 @@ namespace Idempotency.Npgsql;
 /// <see cref="NpgsqlStoreOptions.CreateTableOnStartup"/>. Driver failures surface as
 /// <see cref="IdempotencyStoreUnavailableException"/>, unreadable rows as <see cref="IdempotencyRecordCorruptException"/>.
 /// </remarks>
-public sealed partial class NpgsqlIdempotencyStore : IIdempotencyStore, IIdempotencyStoreStatistics
+public sealed partial class NpgsqlIdempotencyStore : IIdempotencyStore, IIdempotencyStoreStatistics, IIdempotencyStoreListing
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly NpgsqlStoreSql _sql;

@@ -83,6 +83,18 @@ internal sealed class NpgsqlStoreSql
             )) AND expires_at <= $1
             """;
         CountByStatus = $"SELECT status, count(*) FROM {Table} WHERE expires_at > $1 GROUP BY status";
+
+        // Keyset paging, newest first: the page starts strictly after the last (created_at, store_key) of the previous
+        // one. No index serves this order (the table has the purge index only; an index built by CreateTableAsync on a
+        // large existing table would block writes while it builds): each page reads the live rows and keeps the top
+        // $5 in a bounded sort. $1 now, $2 status or NULL, $3 and $4 the previous page's last row or NULL.
+        List = $"""
+            SELECT {RecordColumns}, store_key FROM {Table}
+            WHERE expires_at > $1 AND ($2::smallint IS NULL OR status = $2)
+              AND ($3::timestamptz IS NULL OR (created_at, store_key) < ($3, $4::text))
+            ORDER BY created_at DESC, store_key DESC
+            LIMIT $5
+            """;
         SchemaExists = "SELECT to_regnamespace($1) IS NOT NULL";
         CreateSchema = $"CREATE SCHEMA IF NOT EXISTS {QuotedSchema}";
     }
@@ -112,6 +124,8 @@ internal sealed class NpgsqlStoreSql
     public string Purge { get; }
 
     public string CountByStatus { get; }
+
+    public string List { get; }
 
     public string SchemaExists { get; }
 

@@ -13,12 +13,13 @@ namespace Idempotency.StackExchangeRedis;
 /// The multiplexer is owned by the application, not by the store. A server that may evict records is reported
 /// (<see cref="RedisStoreOptions.EvictionCheck"/>).
 /// </summary>
-public sealed class RedisIdempotencyStore : IIdempotencyStore, IIdempotencyStoreSetupCheck
+public sealed partial class RedisIdempotencyStore : IIdempotencyStore, IIdempotencyStoreSetupCheck, IIdempotencyStoreStatistics, IIdempotencyStoreListing
 {
     private readonly IDatabaseAsync _database;
     private readonly string _instanceName;
     private readonly RedisEvictionGuard _eviction;
     private readonly RedisReplicaWait? _replicas;
+    private readonly RedisRecordScan _scan;
     private readonly RedisScript _claim = new(RedisScripts.Claim);
     private readonly RedisScript _finish = new(RedisScripts.Finish);
     private readonly RedisScript _renew = new(RedisScripts.Renew);
@@ -44,6 +45,7 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore, IIdempotencyStore
             multiplexer,
             options.EvictionCheck,
             (ILogger?)loggerFactory?.CreateLogger("Idempotency.StackExchangeRedis") ?? NullLogger.Instance);
+        _scan = new RedisRecordScan(multiplexer, _database, options.Database, options.InstanceName);
         _replicas = options.WaitForReplicas > 0 ? new RedisReplicaWait(multiplexer, options.WaitForReplicas, options.WaitForReplicasTimeout) : null;
     }
 

@@ -7,6 +7,9 @@ namespace Idempotency.StackExchangeRedis.Tests;
 [Collection(RedisCollection.Name)]
 public sealed class RedisStoreConformanceTests(RedisFixture redis) : IdempotencyStoreConformanceTests
 {
+    // SCAN order: newest first within each page only.
+    protected override bool ListsNewestFirstAcrossPages => false;
+
     protected override ValueTask<IIdempotencyStore> CreateStoreAsync() =>
         ValueTask.FromResult<IIdempotencyStore>(new RedisIdempotencyStore(redis.Multiplexer, new RedisStoreOptions { InstanceName = "conformance:" }));
 }

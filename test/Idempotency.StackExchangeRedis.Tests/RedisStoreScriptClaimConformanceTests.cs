@@ -9,6 +9,9 @@ namespace Idempotency.StackExchangeRedis.Tests;
 [Collection(RedisCollection.Name)]
 public sealed class RedisStoreScriptClaimConformanceTests(RedisFixture redis) : IdempotencyStoreConformanceTests
 {
+    // SCAN order: newest first within each page only.
+    protected override bool ListsNewestFirstAcrossPages => false;
+
     protected override ValueTask<IIdempotencyStore> CreateStoreAsync() =>
         ValueTask.FromResult<IIdempotencyStore>(new RedisIdempotencyStore(redis.Multiplexer, new RedisStoreOptions { InstanceName = "conformance-script:" }) { ClaimsWithScriptOnly = true });
 }

@@ -7,7 +7,7 @@ namespace Idempotency.Testing;
 /// its arguments.
 /// Decorators stack: <c>new CountingIdempotencyStore(new FaultInjectingIdempotencyStore(new InMemoryIdempotencyStore()))</c>.
 /// </summary>
-public abstract class DelegatingIdempotencyStore : IIdempotencyStore, IIdempotencyStoreStatistics
+public abstract class DelegatingIdempotencyStore : IIdempotencyStore, IIdempotencyStoreStatistics, IIdempotencyStoreListing
 {
     /// <summary>Initializes a new instance of the <see cref="DelegatingIdempotencyStore"/> class.</summary>
     /// <param name="innerStore">The store that does the work.</param>
@@ -58,6 +58,13 @@ public abstract class DelegatingIdempotencyStore : IIdempotencyStore, IIdempoten
         InnerStore is IIdempotencyStoreStatistics statistics
             ? InvokeAsync(IdempotencyStoreOperation.CountByStatus, () => statistics.CountByStatusAsync(now, cancellationToken), cancellationToken)
             : throw new NotSupportedException($"{InnerStore.GetType().Name} cannot count its records by status.");
+
+    /// <inheritdoc />
+    /// <exception cref="NotSupportedException">The inner store cannot list its records.</exception>
+    public virtual ValueTask<IdempotencyRecordPage> ListAsync(IdempotencyRecordStatus? status, DateTimeOffset now, int limit, string? continuation, CancellationToken cancellationToken) =>
+        InnerStore is IIdempotencyStoreListing listing
+            ? InvokeAsync(IdempotencyStoreOperation.List, () => listing.ListAsync(status, now, limit, continuation, cancellationToken), cancellationToken)
+            : throw new NotSupportedException($"{InnerStore.GetType().Name} cannot list its records.");
 
     /// <summary>Runs one call of the inner store; override it to observe or disturb calls.</summary>
     /// <typeparam name="T">The result type of the call.</typeparam>

@@ -1,6 +1,6 @@
 namespace Idempotency.Testing;
 
-/// <summary>The calls of <see cref="IIdempotencyStore"/> (and <see cref="IIdempotencyStoreStatistics"/>), as the fakes count and fault them.</summary>
+/// <summary>The calls of <see cref="IIdempotencyStore"/> (and <see cref="IIdempotencyStoreStatistics"/>, <see cref="IIdempotencyStoreListing"/>), as the fakes count and fault them.</summary>
 public enum IdempotencyStoreOperation
 {
     /// <summary><see cref="IIdempotencyStore.ClaimAsync"/>.</summary>
@@ -29,4 +29,7 @@ public enum IdempotencyStoreOperation
 
     /// <summary><see cref="IIdempotencyStoreStatistics.CountByStatusAsync"/>.</summary>
     CountByStatus = 8,
+
+    /// <summary><see cref="IIdempotencyStoreListing.ListAsync"/>.</summary>
+    List = 9,
 }

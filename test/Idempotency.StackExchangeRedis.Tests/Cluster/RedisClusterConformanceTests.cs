@@ -6,6 +6,9 @@ namespace Idempotency.StackExchangeRedis.Tests;
 [Collection(RedisClusterCollection.Name)]
 public sealed class RedisClusterConformanceTests(RedisClusterFixture redis) : IdempotencyStoreConformanceTests
 {
+    // SCAN order: newest first within each page only.
+    protected override bool ListsNewestFirstAcrossPages => false;
+
     protected override ValueTask<IIdempotencyStore> CreateStoreAsync() =>
         ValueTask.FromResult<IIdempotencyStore>(new RedisIdempotencyStore(redis.Multiplexer, new RedisStoreOptions { InstanceName = "conformance:" }));
 }

@@ -22,13 +22,14 @@ public sealed class CountingIdempotencyStoreTests
         await store.DeleteAsync("k", ct);
         await store.PurgeExpiredAsync(Now, 10, ct);
         await store.CountByStatusAsync(Now, ct);
+        await store.ListAsync(null, Now, 10, null, ct);
 
         foreach (var operation in Enum.GetValues<IdempotencyStoreOperation>())
         {
             Assert.Equal(operation == IdempotencyStoreOperation.Get ? 2 : 1, store.Count(operation));
         }
 
-        Assert.Equal(10, store.TotalCount);
+        Assert.Equal(11, store.TotalCount);
         Assert.Contains("Get=2", store.ToString(), StringComparison.Ordinal);
     }
 

@@ -12,7 +12,7 @@ namespace Idempotency;
 /// second), then, if the store is still full of live records, throws <see cref="IdempotencyStoreFullException"/>: a live
 /// record is never dropped. Replays, takeovers of keys the store holds and completions are always accepted.
 /// </remarks>
-public sealed class InMemoryIdempotencyStore : IIdempotencyStore, IIdempotencyStoreStatistics, IDisposable
+public sealed partial class InMemoryIdempotencyStore : IIdempotencyStore, IIdempotencyStoreStatistics, IIdempotencyStoreListing, IDisposable
 {
     /// <summary>
     /// The fixed part of a record's estimated size, in bytes. A record is estimated at this overhead, plus two bytes per
