@@ -6,6 +6,7 @@ namespace Idempotency;
 internal sealed class IdempotencyAdministrator(IIdempotencyStore store, IOptions<IdempotencyOptions> options, TimeProvider timeProvider) : IIdempotencyAdministrator
 {
     private readonly IdempotencyOptions _options = options.Value;
+    private readonly DigestKey? _digestKey = DigestKey.From(options.Value.DigestSecret);
 
     public ValueTask<IdempotencyRecord?> GetAsync(string operation, string key, string? scope, CancellationToken cancellationToken) =>
         store.GetAsync(GetStoreKey(operation, key, scope), timeProvider.GetUtcNow(), cancellationToken);
@@ -68,6 +69,6 @@ internal sealed class IdempotencyAdministrator(IIdempotencyStore store, IOptions
             throw new ArgumentException("Invalid operation name.", nameof(operation));
         }
 
-        return StoreKey.Create(_options.KeyPrefix, _options.ServiceName, operation, scope, key);
+        return StoreKey.Create(_options.KeyPrefix, _options.ServiceName, operation, scope, key, _digestKey);
     }
 }

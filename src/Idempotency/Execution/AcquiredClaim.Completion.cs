@@ -47,7 +47,7 @@ internal sealed partial class AcquiredClaim
                         pooled?.Dispose();
                         pooled = null;
                         kind = PayloadKind.NotStored;
-                        payload = Payload.Encode(PayloadKind.NotStored, Encoding.UTF8.GetBytes(tooLarge.NotStoredReason), _context.Options.CompressionThreshold);
+                        payload = Encode(PayloadKind.NotStored, Encoding.UTF8.GetBytes(tooLarge.NotStoredReason));
                         continue;
                     }
                     catch (IdempotencyTransactionNotCommittedException notCommitted)

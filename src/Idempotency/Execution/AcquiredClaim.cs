@@ -55,6 +55,14 @@ internal sealed partial class AcquiredClaim
             return WriteNotStoredAsync(TooLarge(buffer.BodyLength), cancellationToken);
         }
 
+        if (_context.Protector is { } protector)
+        {
+            // Protected at once (the encrypted copy is what the store keeps), so the pooled buffer goes back now.
+            var protectedPayload = protector.Protect(buffer.Encode(_context.Options.CompressionThreshold).Span);
+            buffer.Dispose();
+            return WriteCompletionAsync(PayloadKind.Value, protectedPayload, pooled: null, cancellationToken);
+        }
+
         return WriteCompletionAsync(PayloadKind.Value, buffer.Encode(_context.Options.CompressionThreshold), buffer, cancellationToken);
     }
 
@@ -67,7 +75,7 @@ internal sealed partial class AcquiredClaim
             return WriteNotStoredAsync(TooLarge(body.Length), cancellationToken);
         }
 
-        return WriteCompletionAsync(kind, Payload.Encode(kind, body.Span, _context.Options.CompressionThreshold), pooled: null, cancellationToken);
+        return WriteCompletionAsync(kind, Encode(kind, body.Span), pooled: null, cancellationToken);
     }
 
     /// <summary>Ends the claim with the not-stored marker, which tells every retry the work ran and why its result is not kept.</summary>
@@ -80,7 +88,17 @@ internal sealed partial class AcquiredClaim
     private ValueTask<IdempotencyCompletion> WriteNotStoredAsync(string reason, CancellationToken cancellationToken)
     {
         Log.ResultNotStored(_context.Logger, _plan.Name, StoreKey, reason);
-        return WriteCompletionAsync(PayloadKind.NotStored, Payload.Encode(PayloadKind.NotStored, Encoding.UTF8.GetBytes(reason), _context.Options.CompressionThreshold), pooled: null, cancellationToken);
+        return WriteCompletionAsync(PayloadKind.NotStored, Encode(PayloadKind.NotStored, Encoding.UTF8.GetBytes(reason)), pooled: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// The bytes the store keeps for a payload: encoded, then protected when a protector is configured. Computed once per
+    /// write, never per retry, so a retried completion sends the very bytes of its first attempt.
+    /// </summary>
+    private byte[] Encode(PayloadKind kind, ReadOnlySpan<byte> body)
+    {
+        var encoded = Payload.Encode(kind, body, _context.Options.CompressionThreshold);
+        return _context.Protector is { } protector ? protector.Protect(encoded) : encoded;
     }
 
     private string TooLarge(int length) =>
@@ -144,7 +162,7 @@ internal sealed partial class AcquiredClaim
     private async ValueTask RememberAsync(Exception exception, CancellationToken cancellationToken)
     {
         var policy = _plan.Policy;
-        var payload = Payload.Encode(PayloadKind.Error, StoredFailure.Serialize(exception), _context.Options.CompressionThreshold);
+        var payload = Encode(PayloadKind.Error, StoredFailure.Serialize(exception));
         try
         {
             if (await _context.Store.FailAsync(StoreKey, OwnerToken, payload, policy.FailureRetryable, _context.Clock.GetUtcNow(), policy.FailureTtl, _plan.Name, cancellationToken).ConfigureAwait(false))

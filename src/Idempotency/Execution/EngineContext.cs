@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 
 namespace Idempotency;
@@ -28,6 +29,27 @@ internal sealed class EngineContext(
     public EngineTelemetry Telemetry { get; } = telemetry;
 
     public LocalRecordCache? Cache { get; } = cache;
+
+    /// <summary>Gets what encrypts payloads at rest, or <see langword="null"/> (the default: stored as encoded).</summary>
+    public IIdempotencyPayloadProtector? Protector { get; } = options.PayloadProtector;
+
+    /// <summary>Reads a payload the store returned; one the protector cannot read is a corrupt record, never a re-run.</summary>
+    public ReadOnlyMemory<byte> Unprotect(string storeKey, ReadOnlyMemory<byte> stored)
+    {
+        if (Protector is null)
+        {
+            return stored;
+        }
+
+        try
+        {
+            return Protector.Unprotect(stored.Span);
+        }
+        catch (CryptographicException ex)
+        {
+            throw new IdempotencyRecordCorruptException(storeKey, $"the payload cannot be unprotected ({ex.Message})", ex);
+        }
+    }
 
     /// <summary>Reads a replayed value; a stored value the type cannot read is a corrupt record, never a crash.</summary>
     public T Deserialize<T>(string storeKey, ReadOnlySpan<byte> body)

@@ -157,7 +157,7 @@ internal sealed partial class IdempotencyEngine
         StoredFailure? failure = null;
         try
         {
-            (kind, body) = Payload.Decode(plan.StoreKey!, existing.Payload, _options.MaxResultSize);
+            (kind, body) = Payload.Decode(plan.StoreKey!, _context.Unprotect(plan.StoreKey!, existing.Payload), _options.MaxResultSize);
             if ((existing.Status == IdempotencyRecordStatus.Failed) != (kind == PayloadKind.Error))
             {
                 // A completed record holding an error, or a failed one holding a result, was not written by this engine.

@@ -17,6 +17,7 @@ internal sealed partial class IdempotencyEngine : IIdempotencyExecutor
     private readonly FrozenDictionary<string, IdempotencyPolicy> _policies;
     private readonly FrozenDictionary<string, TimeSpan> _operationTtls;
     private readonly EngineContext _context;
+    private readonly DigestKey? _digestKey;
 
     public IdempotencyEngine(
         IdempotencyOptions options,
@@ -33,6 +34,7 @@ internal sealed partial class IdempotencyEngine : IIdempotencyExecutor
         _options = options;
         _policies = options.BuildPolicies().ToFrozenDictionary(StringComparer.Ordinal);
         _operationTtls = options.OperationTtls.ToFrozenDictionary(StringComparer.Ordinal);
+        _digestKey = DigestKey.From(options.DigestSecret);
         var logger = (ILogger?)loggerFactory?.CreateLogger("Idempotency") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         var metrics = new IdempotencyMetrics(meterFactory);
         var clock = timeProvider ?? TimeProvider.System;
@@ -72,8 +74,8 @@ internal sealed partial class IdempotencyEngine : IIdempotencyExecutor
             Policy = policy,
             Ttl = _operationTtls.TryGetValue(name, out var ttl) ? ttl : policy.Ttl,
             KeyRequirement = request.KeyRequirement ?? policy.KeyRequirement,
-            StoreKey = usable ? StoreKey.Create(_options.KeyPrefix, _options.ServiceName, request.Operation, request.Scope, request.Key!) : null,
-            Fingerprint = request.Fingerprint ?? string.Empty,
+            StoreKey = usable ? StoreKey.Create(_options.KeyPrefix, _options.ServiceName, request.Operation, request.Scope, request.Key!, _digestKey) : null,
+            Fingerprint = _digestKey is null ? request.Fingerprint ?? string.Empty : _digestKey.Fingerprint(request.Fingerprint ?? string.Empty),
             LeaseDeadline = request.LeaseDeadline,
         };
     }

@@ -64,6 +64,24 @@ public sealed class IdempotencyOptions
     /// <value>The default value is 32 MiB (so records above 2 MiB are not cached).</value>
     public long LocalCacheMaxBytes { get; set; } = IdempotencyDefaults.LocalCacheMaxBytes;
 
+    /// <summary>
+    /// Gets or sets what encrypts stored payloads (results, captured responses, remembered failures) at rest; see
+    /// docs/encryption.md. Records written without it cannot be read with it, nor the other way round: both answer as
+    /// corrupt (never run again) until they expire.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: payloads are stored as encoded.</value>
+    public IIdempotencyPayloadProtector? PayloadProtector { get; set; }
+
+    /// <summary>
+    /// Gets or sets a deployment secret (at least 32 bytes; base64 in configuration) that turns the digests of raw keys,
+    /// scopes and fingerprints from SHA-256 into HMAC-SHA256, so a guessable key, scope or request body cannot be
+    /// recovered from the store or logs by hashing guesses. Setting, changing or removing it changes every store key and
+    /// fingerprint: records written before are no longer found (see docs/encryption.md).
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: plain SHA-256 digests.</value>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1819:Properties should not return arrays", Justification = "Bound from configuration as base64; copied when the engine starts.")]
+    public byte[]? DigestSecret { get; set; }
+
     /// <summary>Gets the names of the policies added so far.</summary>
     public IEnumerable<string> PolicyNames => _policies.Keys;
 

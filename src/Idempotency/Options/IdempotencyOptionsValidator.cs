@@ -35,6 +35,11 @@ internal static class IdempotencyOptionsValidator
             yield return $"{nameof(options.MaxResultSize)} must be between 1 and {IdempotencyDefaults.MaxResultSizeLimit} bytes.";
         }
 
+        if (options.DigestSecret is { Length: < DigestKey.MinSecretLength } secret)
+        {
+            yield return $"{nameof(options.DigestSecret)} is {secret.Length} bytes; it must be at least {DigestKey.MinSecretLength} (base64 of 32 random bytes).";
+        }
+
         foreach (var (operation, ttl) in options.OperationTtls)
         {
             // Keyed by the request's name (an operation, or an HTTP route pattern), which never enters the store key.
