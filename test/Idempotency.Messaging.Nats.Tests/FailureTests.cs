@@ -88,7 +88,9 @@ public sealed class FailureTests(NatsFixture nats) : IClassFixture<NatsFixture>
     public async Task HandlerLongerThanTheAckWait_InProgressAcks_NotRedelivered()
     {
         var stream = await nats.CreateStreamAsync();
-        await stream.CreateConsumerAsync("billing", c => c.AckWait = TimeSpan.FromSeconds(1));
+        // The handler runs over twice the ack wait; the in-progress acks come every 300 ms. The ack wait leaves a signal
+        // 2.7 s to arrive: a test host starved by the other test projects of a 2-core machine missed a 0.7 s margin.
+        await stream.CreateConsumerAsync("billing", c => c.AckWait = TimeSpan.FromSeconds(3));
         var runs = new HandlerRuns();
         var started = 0;
         await using var host = new ConsumerHost(
@@ -101,7 +103,7 @@ public sealed class FailureTests(NatsFixture nats) : IClassFixture<NatsFixture>
                 o.AddHandler("render-report", runs.Handler("render-report", async (_, _, ct) =>
                 {
                     Interlocked.Increment(ref started);
-                    await Task.Delay(TimeSpan.FromSeconds(2.5), ct);
+                    await Task.Delay(TimeSpan.FromSeconds(7), ct);
                 }));
             },
             consumer: c => c.ProgressInterval = TimeSpan.FromMilliseconds(300));
