@@ -89,6 +89,7 @@ internal sealed class SqliteFloor : IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = _sql.ReadLive;
         command.Parameters.AddWithValue("$key", key);
+        command.Parameters.AddWithValue("$fingerprint", "f"); // the live read names the claim's fingerprint (takeover rule)
         command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
         using var reader = command.ExecuteReader();
         return reader.Read() && !reader.IsDBNull(6) ? (byte[])reader.GetValue(6) : null;
