@@ -15,7 +15,7 @@ namespace Idempotency.StackExchangeRedis.Tests;
 /// </summary>
 public sealed class RedisCompletionOutageTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMilliseconds(1500);
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(2.5);
 
     // Durable like a production Redis that matters: what was written before the kill is there after the restart.
