@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Amazon.Runtime;
+using Idempotency.Cli.Output;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -16,7 +17,8 @@ internal static class CliErrors
         NotSupportedException notSupported => (ExitCodes.NotSupported, "not supported by this store: " + notSupported.Message),
         OptionsValidationException invalid => (ExitCodes.Usage, "usage: " + string.Join(" ", invalid.Failures)),
         ArgumentException argument => (ExitCodes.Usage, "usage: " + argument.Message),
-        OperationCanceledException => (ExitCodes.StoreUnavailable, "cancelled."),
+        // Not a Ctrl+C (RunAsync answers that): a driver's own timeout (an HTTP client's) surfaces as a cancellation.
+        OperationCanceledException => (ExitCodes.StoreUnavailable, "store unavailable: timed out (" + exception.Message + ")"),
         IdempotencyStoreMisconfiguredException or IdempotencyStoreUnavailableException => (ExitCodes.StoreUnavailable, "store unavailable: " + exception.Message),
         RedisException or RedisTimeoutException or NpgsqlException or SqliteException or AmazonServiceException or AmazonClientException
             or HttpRequestException or SocketException or TimeoutException or IOException
@@ -27,7 +29,7 @@ internal static class CliErrors
 
     /// <summary>Errors go to stderr on one line: a script greps them, a person reads the first line anyway.</summary>
     public static string OneLine(string message) =>
-        "idempotency: " + string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        "idempotency: " + TerminalText.Safe(string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
 
     // A driver's wrapper message ("Exception while connecting") says less than its cause ("Connection refused").
     private static string Describe(Exception exception) =>

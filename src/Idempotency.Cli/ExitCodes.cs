@@ -11,4 +11,7 @@ internal static class ExitCodes
 
     /// <summary>unstick refused: the lease is live (without --force), the record is not in progress, or it changed meanwhile.</summary>
     public const int Refused = 5;
+
+    /// <summary>Ctrl+C (SIGINT): the shell's convention, 128 + the signal's number.</summary>
+    public const int Cancelled = 130;
 }

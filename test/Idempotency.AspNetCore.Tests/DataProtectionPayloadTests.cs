@@ -32,9 +32,10 @@ public sealed class DataProtectionPayloadTests : IDisposable
         Assert.True(stored.AsSpan().IndexOf("ORDINARY-BODY-VALUE"u8) < 0, "The stored record holds the body in plain text.");
         Assert.True(stored.AsSpan().IndexOf(Encoding.UTF8.GetBytes(SecretResponse.OrdinaryValue)) < 0, "The stored record holds a header in plain text.");
 
-        // What Data Protection gives back is the engine's ordinary payload, which still keeps no credential.
+        // What Data Protection gives back (purpose, then the store key as sub-purpose) is the engine's ordinary payload,
+        // which still keeps no credential.
         var provider = DataProtectionProvider.Create(_ring, o => o.SetApplicationName("idempotency-tests"));
-        var unprotected = provider.CreateProtector(IdempotencyDataProtectionBuilderExtensions.DefaultPurpose).Unprotect(record.Payload.ToArray());
+        var unprotected = provider.CreateProtector(IdempotencyDataProtectionBuilderExtensions.DefaultPurpose, record.Key).Unprotect(record.Payload.ToArray());
         var decrypted = new IdempotencyRecord
         {
             Key = record.Key,
@@ -70,6 +71,22 @@ public sealed class DataProtectionPayloadTests : IDisposable
         Assert.Equal((1, 0), await writer.GetRunsAsync());
         Assert.Equal((0, 0), await stranger.GetRunsAsync());
         Assert.Equal((0, 0), await sibling.GetRunsAsync());
+    }
+
+    // The store key is a sub-purpose: a payload copied under another key's record (same ring) does not unprotect there,
+    // so it can never replay one caller's response to another.
+    [Fact]
+    public void Unprotect_PayloadOfAnotherStoreKey_Throws()
+    {
+        var services = new ServiceCollection();
+        Protect(services.AddIdempotency(), _ring);
+        using var provider = services.BuildServiceProvider();
+        var protector = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<IdempotencyOptions>>().Value.PayloadProtector!;
+
+        var sealedPayload = protector.Protect("a response for one caller"u8, "idem:orders:http::caller-a");
+
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => protector.Unprotect(sealedPayload, "idem:orders:http::caller-b"));
+        Assert.Equal("a response for one caller"u8.ToArray(), protector.Unprotect(sealedPayload, "idem:orders:http::caller-a"));
     }
 
     [Fact]

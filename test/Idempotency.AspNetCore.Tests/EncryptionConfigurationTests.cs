@@ -24,7 +24,7 @@ public sealed class EncryptionConfigurationTests
 
         var protector = app.Services.GetRequiredService<IOptions<IdempotencyOptions>>().Value.PayloadProtector!;
 
-        Assert.Equal([1, 7, .. "2026-01"u8], protector.Protect("x"u8)[..9]);
+        Assert.Equal([1, 7, .. "2026-01"u8], protector.Protect("x"u8, "idem:default:op::k")[..9]);
     }
 
     [Fact]

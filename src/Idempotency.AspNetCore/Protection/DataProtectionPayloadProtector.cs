@@ -10,8 +10,10 @@ namespace Idempotency.AspNetCore;
 /// </summary>
 internal sealed class DataProtectionPayloadProtector(IDataProtector protector) : IIdempotencyPayloadProtector
 {
-    // IDataProtector takes arrays: one copy in each direction, and only when protection is on.
-    public byte[] Protect(ReadOnlySpan<byte> payload) => protector.Protect(payload.ToArray());
+    // IDataProtector takes arrays: one copy in each direction, and only when protection is on. The store key is a
+    // sub-purpose: Data Protection authenticates the purpose chain with the payload, so bytes moved to another key's
+    // record do not unprotect there.
+    public byte[] Protect(ReadOnlySpan<byte> payload, string storeKey) => protector.CreateProtector(storeKey).Protect(payload.ToArray());
 
-    public byte[] Unprotect(ReadOnlySpan<byte> protectedPayload) => protector.Unprotect(protectedPayload.ToArray());
+    public byte[] Unprotect(ReadOnlySpan<byte> protectedPayload, string storeKey) => protector.CreateProtector(storeKey).Unprotect(protectedPayload.ToArray());
 }

@@ -29,7 +29,7 @@ internal static class DeleteCommand
             }
             else
             {
-                await console.Output.WriteLineAsync(deleted ? $"Deleted {storeKey}." : $"No record under {storeKey}.").ConfigureAwait(false);
+                await console.Output.WriteLineAsync(deleted ? $"Deleted {TerminalText.Safe(storeKey)}." : $"No record under {TerminalText.Safe(storeKey)}.").ConfigureAwait(false);
             }
 
             return deleted ? ExitCodes.Ok : ExitCodes.NotFound;

@@ -40,7 +40,7 @@ internal static class GetCommand
             }
             else
             {
-                await console.Output.WriteLineAsync($"No record under {storeKey} (absent or expired).").ConfigureAwait(false);
+                await console.Output.WriteLineAsync($"No record under {TerminalText.Safe(storeKey)} (absent or expired).").ConfigureAwait(false);
             }
 
             return view is null ? ExitCodes.NotFound : ExitCodes.Ok;

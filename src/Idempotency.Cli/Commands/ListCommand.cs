@@ -57,8 +57,8 @@ internal static class ListCommand
             {
                 console.CreateOutputConsole().Write(RecordTables.Many(records));
                 await console.Output.WriteLineAsync(page.Continuation is { } next
-                    ? $"{records.Count} records; more with --continuation {next}"
-                    : $"{records.Count} records; no more pages.").ConfigureAwait(false);
+                    ? $"{Counted.Of(records.Count, "record")}; more with --continuation {TerminalText.Safe(next)}"
+                    : $"{Counted.Of(records.Count, "record")}; no more pages.").ConfigureAwait(false);
             }
 
             return ExitCodes.Ok;

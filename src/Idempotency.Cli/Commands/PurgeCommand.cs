@@ -32,18 +32,27 @@ internal static class PurgeCommand
         {
             await using var session = await StoreSession.OpenAsync(store.Read(parseResult), cancellationToken).ConfigureAwait(false);
             var purge = new PurgeLoop(session.Administrator, parseResult.GetValue(batchSize), parseResult.GetValue(maxBatches));
-            if (console.CreateProgressConsole() is { } progressConsole && !store.Json(parseResult))
+            var cancelled = false;
+            try
             {
-                await progressConsole.Progress().AutoClear(true).StartAsync(async context =>
+                if (console.CreateProgressConsole() is { } progressConsole && !store.Json(parseResult))
                 {
-                    var task = context.AddTask("Purging expired records").IsIndeterminate();
-                    await purge.RunAsync(() => task.Description = $"Purged {purge.Deleted} records in {purge.Batches} batches", cancellationToken).ConfigureAwait(false);
-                    task.StopTask();
-                }).ConfigureAwait(false);
+                    await progressConsole.Progress().AutoClear(true).StartAsync(async context =>
+                    {
+                        var task = context.AddTask("Purging expired records").IsIndeterminate();
+                        await purge.RunAsync(() => task.Description = $"Purged {Counted.Of(purge.Deleted, "record")} in {Counted.Of(purge.Batches, "batch", "batches")}", cancellationToken).ConfigureAwait(false);
+                        task.StopTask();
+                    }).ConfigureAwait(false);
+                }
+                else
+                {
+                    await purge.RunAsync(static () => { }, cancellationToken).ConfigureAwait(false);
+                }
             }
-            else
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                await purge.RunAsync(static () => { }, cancellationToken).ConfigureAwait(false);
+                // Ctrl+C between or during batches: each batch is its own delete, so what ran is done; say how much.
+                cancelled = true;
             }
 
             if (store.Json(parseResult))
@@ -53,16 +62,19 @@ internal static class PurgeCommand
                     writer.WriteNumber("deleted", purge.Deleted);
                     writer.WriteNumber("batches", purge.Batches);
                     writer.WriteBoolean("complete", purge.Complete);
+                    writer.WriteBoolean("cancelled", cancelled);
                 }).ConfigureAwait(false);
             }
             else
             {
-                await console.Output.WriteLineAsync(purge.Complete
-                    ? $"Purged {purge.Deleted} expired records in {purge.Batches} batches; none left."
-                    : $"Purged {purge.Deleted} expired records in {purge.Batches} batches; stopped at --max-batches, more may be left.").ConfigureAwait(false);
+                var done = $"Purged {Counted.Of(purge.Deleted, "expired record")} in {Counted.Of(purge.Batches, "batch", "batches")}";
+                await console.Output.WriteLineAsync(
+                    cancelled ? $"Cancelled. {done}; more may be left."
+                    : purge.Complete ? $"{done}; none left."
+                    : $"{done}; stopped at --max-batches, more may be left.").ConfigureAwait(false);
             }
 
-            return ExitCodes.Ok;
+            return cancelled ? ExitCodes.Cancelled : ExitCodes.Ok;
         });
         return command;
     }

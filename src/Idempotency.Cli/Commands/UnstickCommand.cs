@@ -21,13 +21,14 @@ internal static class UnstickCommand
             await using var session = await StoreSession.OpenAsync(store.Read(parseResult), cancellationToken).ConfigureAwait(false);
             var storeKey = key.Resolve(parseResult, session.Administrator);
             var outcome = await session.Administrator.UnstickAsync(storeKey, parseResult.GetValue(force), cancellationToken).ConfigureAwait(false);
+            var shown = TerminalText.Safe(storeKey);
             var (name, message, code) = outcome switch
             {
-                IdempotencyUnstickOutcome.Released => ("released", $"Released {storeKey}: the next call with the key runs the operation.", ExitCodes.Ok),
-                IdempotencyUnstickOutcome.NotFound => ("not-found", $"No record under {storeKey}.", ExitCodes.NotFound),
-                IdempotencyUnstickOutcome.NotInProgress => ("not-in-progress", $"{storeKey} is not in progress: nothing to unstick (delete it if it must go).", ExitCodes.Refused),
-                IdempotencyUnstickOutcome.LeaseLive => ("lease-live", $"{storeKey} is held by a live lease: its owner may be running. Use --force only if it is certainly dead.", ExitCodes.Refused),
-                _ => ("changed", $"{storeKey} changed meanwhile (completed or taken over): left alone.", ExitCodes.Refused),
+                IdempotencyUnstickOutcome.Released => ("released", $"Released {shown}: the next call with the key runs the operation.", ExitCodes.Ok),
+                IdempotencyUnstickOutcome.NotFound => ("not-found", $"No record under {shown}.", ExitCodes.NotFound),
+                IdempotencyUnstickOutcome.NotInProgress => ("not-in-progress", $"{shown} is not in progress: nothing to unstick (delete it if it must go).", ExitCodes.Refused),
+                IdempotencyUnstickOutcome.LeaseLive => ("lease-live", $"{shown} is held by a live lease: its owner may be running. Use --force only if it is certainly dead.", ExitCodes.Refused),
+                _ => ("changed", $"{shown} changed meanwhile (completed or taken over): left alone.", ExitCodes.Refused),
             };
             if (store.Json(parseResult))
             {

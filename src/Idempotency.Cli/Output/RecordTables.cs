@@ -55,6 +55,6 @@ internal static class RecordTables
 
     private static void Row(Table table, string field, string value) => table.AddRow(Cell(field), Cell(value));
 
-    // Text, never markup: a stored value with [brackets] must print as it is.
-    private static IRenderable Cell(string text) => new Text(text);
+    // Text, never markup: a stored value with [brackets] must print as it is; and no control character reaches the terminal.
+    private static IRenderable Cell(string text) => new Text(TerminalText.Safe(text));
 }

@@ -58,7 +58,7 @@ internal sealed partial class AcquiredClaim
         if (_context.Protector is { } protector)
         {
             // Protected at once (the encrypted copy is what the store keeps), so the pooled buffer goes back now.
-            var protectedPayload = protector.Protect(buffer.Encode(_context.Options.CompressionThreshold).Span);
+            var protectedPayload = protector.Protect(buffer.Encode(_context.Options.CompressionThreshold).Span, StoreKey);
             buffer.Dispose();
             return WriteCompletionAsync(PayloadKind.Value, protectedPayload, pooled: null, cancellationToken);
         }
@@ -98,7 +98,7 @@ internal sealed partial class AcquiredClaim
     private byte[] Encode(PayloadKind kind, ReadOnlySpan<byte> body)
     {
         var encoded = Payload.Encode(kind, body, _context.Options.CompressionThreshold);
-        return _context.Protector is { } protector ? protector.Protect(encoded) : encoded;
+        return _context.Protector is { } protector ? protector.Protect(encoded, StoreKey) : encoded;
     }
 
     private string TooLarge(int length) =>

@@ -43,7 +43,7 @@ internal sealed class EngineContext(
 
         try
         {
-            return Protector.Unprotect(stored.Span);
+            return Protector.Unprotect(stored.Span, storeKey);
         }
         catch (CryptographicException ex)
         {

@@ -6,8 +6,9 @@ namespace Idempotency;
 /// <summary>
 /// Encrypts payloads with AES-GCM under a key ring (<see cref="AesGcmPayloadProtectionOptions"/>). A protected payload is
 /// byte 0 the format version (1), byte 1 the key id's length, the key id (ASCII), a 12-byte random nonce, the 16-byte
-/// tag, then the ciphertext; the version and key id are authenticated with it, so any altered byte makes the payload
-/// unreadable rather than different.
+/// tag, then the ciphertext. The version, the key id and the store key (UTF-8, not stored in the payload) are its
+/// associated data: any altered byte, or the payload copied to another store key's record, makes it unreadable rather
+/// than different.
 /// </summary>
 public sealed class AesGcmPayloadProtector : IIdempotencyPayloadProtector
 {
@@ -28,8 +29,9 @@ public sealed class AesGcmPayloadProtector : IIdempotencyPayloadProtector
     }
 
     /// <inheritdoc/>
-    public byte[] Protect(ReadOnlySpan<byte> payload)
+    public byte[] Protect(ReadOnlySpan<byte> payload, string storeKey)
     {
+        ArgumentNullException.ThrowIfNull(storeKey);
         var key = _ring.Active;
         var header = key.Header;
         var protectedPayload = new byte[header.Length + NonceSize + TagSize + payload.Length];
@@ -39,13 +41,14 @@ public sealed class AesGcmPayloadProtector : IIdempotencyPayloadProtector
 
         // An AesGcm instance is not safe to share across threads; one per call keeps the protector free of locks.
         using var aes = new AesGcm(key.Key, TagSize);
-        aes.Encrypt(nonce, payload, protectedPayload.AsSpan(header.Length + NonceSize + TagSize), protectedPayload.AsSpan(header.Length + NonceSize, TagSize), header);
+        aes.Encrypt(nonce, payload, protectedPayload.AsSpan(header.Length + NonceSize + TagSize), protectedPayload.AsSpan(header.Length + NonceSize, TagSize), AssociatedData(header, storeKey));
         return protectedPayload;
     }
 
     /// <inheritdoc/>
-    public byte[] Unprotect(ReadOnlySpan<byte> protectedPayload)
+    public byte[] Unprotect(ReadOnlySpan<byte> protectedPayload, string storeKey)
     {
+        ArgumentNullException.ThrowIfNull(storeKey);
         if (protectedPayload.Length < 2 || protectedPayload.Length < 2 + protectedPayload[1] + NonceSize + TagSize)
         {
             throw new CryptographicException($"The protected payload is {protectedPayload.Length} bytes, shorter than its header.");
@@ -63,7 +66,16 @@ public sealed class AesGcmPayloadProtector : IIdempotencyPayloadProtector
         var body = protectedPayload[(headerLength + NonceSize + TagSize)..];
         var payload = new byte[body.Length];
         using var aes = new AesGcm(key.Key, TagSize);
-        aes.Decrypt(protectedPayload.Slice(headerLength, NonceSize), body, protectedPayload.Slice(headerLength + NonceSize, TagSize), payload, header);
+        aes.Decrypt(protectedPayload.Slice(headerLength, NonceSize), body, protectedPayload.Slice(headerLength + NonceSize, TagSize), payload, AssociatedData(header, storeKey));
         return payload;
+    }
+
+    /// <summary>The header followed by the store key: what the tag authenticates besides the ciphertext.</summary>
+    private static byte[] AssociatedData(ReadOnlySpan<byte> header, string storeKey)
+    {
+        var data = new byte[header.Length + Encoding.UTF8.GetByteCount(storeKey)];
+        header.CopyTo(data);
+        Encoding.UTF8.GetBytes(storeKey, data.AsSpan(header.Length));
+        return data;
     }
 }

@@ -10,6 +10,8 @@ public sealed class AesGcmPayloadProtectorTests
     private static readonly string KeyA = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private static readonly string KeyB = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
 
+    private const string StoreKey = "idem:orders:http::key-digest";
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
@@ -19,11 +21,11 @@ public sealed class AesGcmPayloadProtectorTests
         var protector = Protector(("a", KeyA));
         var payload = RandomNumberGenerator.GetBytes(length);
 
-        var sealedPayload = protector.Protect(payload);
+        var sealedPayload = protector.Protect(payload, StoreKey);
 
         Assert.Equal(2 + 1 + 12 + 16 + length, sealedPayload.Length);
         Assert.Equal([1, 1, (byte)'a'], sealedPayload[..3]);
-        Assert.Equal(payload, protector.Unprotect(sealedPayload));
+        Assert.Equal(payload, protector.Unprotect(sealedPayload, StoreKey));
     }
 
     [Fact]
@@ -31,25 +33,25 @@ public sealed class AesGcmPayloadProtectorTests
     {
         var protector = Protector(("a", KeyA));
 
-        Assert.NotEqual(protector.Protect("same"u8), protector.Protect("same"u8));
+        Assert.NotEqual(protector.Protect("same"u8, StoreKey), protector.Protect("same"u8, StoreKey));
     }
 
     [Fact]
     public void Unprotect_RingRotated_ReadsTheRetiredKeyAndWritesWithTheActiveOne()
     {
-        var before = Protector(("a", KeyA)).Protect("written under a"u8);
+        var before = Protector(("a", KeyA)).Protect("written under a"u8, StoreKey);
         var rotated = Protector(("b", KeyB), ("a", KeyA));
 
-        Assert.Equal("written under a"u8.ToArray(), rotated.Unprotect(before));
-        Assert.Equal([1, 1, (byte)'b'], rotated.Protect("x"u8)[..3]);
+        Assert.Equal("written under a"u8.ToArray(), rotated.Unprotect(before, StoreKey));
+        Assert.Equal([1, 1, (byte)'b'], rotated.Protect("x"u8, StoreKey)[..3]);
     }
 
     [Fact]
     public void Unprotect_KeyNotInRing_ThrowsNamingTheKey()
     {
-        var before = Protector(("a", KeyA)).Protect("written under a"u8);
+        var before = Protector(("a", KeyA)).Protect("written under a"u8, StoreKey);
 
-        var exception = Assert.Throws<CryptographicException>(() => Protector(("b", KeyB)).Unprotect(before));
+        var exception = Assert.Throws<CryptographicException>(() => Protector(("b", KeyB)).Unprotect(before, StoreKey));
 
         Assert.Equal("The payload was protected with key 'a', which is not in the key ring.", exception.Message);
     }
@@ -58,13 +60,13 @@ public sealed class AesGcmPayloadProtectorTests
     public void Unprotect_AnyOneByteFlipped_Throws()
     {
         var protector = Protector(("key-1", KeyA));
-        var sealedPayload = protector.Protect("a result worth protecting"u8);
+        var sealedPayload = protector.Protect("a result worth protecting"u8, StoreKey);
 
         for (var position = 0; position < sealedPayload.Length; position++)
         {
             var tampered = sealedPayload.ToArray();
             tampered[position] ^= 0x80;
-            Assert.ThrowsAny<CryptographicException>(() => protector.Unprotect(tampered));
+            Assert.ThrowsAny<CryptographicException>(() => protector.Unprotect(tampered, StoreKey));
         }
     }
 
@@ -74,16 +76,31 @@ public sealed class AesGcmPayloadProtectorTests
     [InlineData(2 + 1 + 12 + 15)]
     public void Unprotect_Truncated_Throws(int length)
     {
-        var sealedPayload = Protector(("a", KeyA)).Protect("payload"u8);
+        var sealedPayload = Protector(("a", KeyA)).Protect("payload"u8, StoreKey);
 
-        Assert.ThrowsAny<CryptographicException>(() => Protector(("a", KeyA)).Unprotect(sealedPayload.AsSpan(0, length)));
+        Assert.ThrowsAny<CryptographicException>(() => Protector(("a", KeyA)).Unprotect(sealedPayload.AsSpan(0, length), StoreKey));
+    }
+
+    // The store key is authenticated with the payload: a record copied under another key (one caller's result under
+    // another caller's key) does not unprotect there.
+    [Theory]
+    [InlineData("idem:orders:http::other-digest")]
+    [InlineData("idem:orders:http::key-digesT")]
+    [InlineData("")]
+    public void Unprotect_UnderAnotherStoreKey_Throws(string otherStoreKey)
+    {
+        var protector = Protector(("a", KeyA));
+        var sealedPayload = protector.Protect("a result for one caller"u8, StoreKey);
+
+        Assert.ThrowsAny<CryptographicException>(() => protector.Unprotect(sealedPayload, otherStoreKey));
+        Assert.Equal("a result for one caller"u8.ToArray(), protector.Unprotect(sealedPayload, StoreKey));
     }
 
     [Fact]
     public void Unprotect_UnprotectedEnginePayload_Throws()
     {
         // An engine payload (revision 1, kind Value) written before protection was turned on.
-        var exception = Assert.ThrowsAny<CryptographicException>(() => Protector(("a", KeyA)).Unprotect([1, 1, 0, .. Encoding.UTF8.GetBytes("\"a plain result of some length\"")]));
+        var exception = Assert.ThrowsAny<CryptographicException>(() => Protector(("a", KeyA)).Unprotect([1, 1, 0, .. Encoding.UTF8.GetBytes("\"a plain result of some length\"")], StoreKey));
 
         Assert.IsNotType<ArgumentException>(exception);
     }

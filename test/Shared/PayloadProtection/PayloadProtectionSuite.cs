@@ -159,6 +159,26 @@ public abstract class PayloadProtectionSuite
         });
     }
 
+    // The protector binds a payload to its store key: someone with write access who copies one caller's record under
+    // another key (same fingerprint, same key ring) gets a corrupt record there, not the first caller's result.
+    [Fact]
+    public async Task ExecuteAsync_PayloadCopiedUnderAnotherStoreKey_IsCorruptAndNeverReplaysOrRuns()
+    {
+        await WithStoreAsync(async store =>
+        {
+            using var engine = ProtectedEngine.Create(store, _runs, 0, KeyA);
+            var (victim, other) = (Guid.NewGuid().ToString("D"), Guid.NewGuid().ToString("D"));
+            await engine.RunAsync(victim, Secret);
+            var record = (await store.GetAsync(engine.StoreKey(victim), DateTimeOffset.UtcNow, CancellationToken.None))!;
+            await WriteCompletedAsync(store, engine.StoreKey(other), record.Fingerprint, record.Payload.ToArray());
+
+            var corrupt = await Assert.ThrowsAsync<IdempotencyRecordCorruptException>(async () => await engine.RunAsync(other, "never returned"));
+
+            Assert.Contains("cannot be unprotected", corrupt.Reason, StringComparison.Ordinal);
+            Assert.Equal(1, _runs.Value);
+        });
+    }
+
     private static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     private static void AssertHoldsNo(string secret, byte[] stored)
@@ -170,11 +190,17 @@ public abstract class PayloadProtectionSuite
     /// <summary>Replaces a completed record's payload through the store: deleted, claimed again with its fingerprint, completed.</summary>
     private static async Task OverwriteAsync(IIdempotencyStore store, IdempotencyRecord record, byte[] payload)
     {
-        var now = DateTimeOffset.UtcNow;
         Assert.True(await store.DeleteAsync(record.Key, CancellationToken.None));
-        var claim = await store.ClaimAsync(new IdempotencyClaimRequest(record.Key, "tamperer", record.Fingerprint, now, TimeSpan.FromMinutes(1), TimeSpan.FromHours(1)), CancellationToken.None);
+        await WriteCompletedAsync(store, record.Key, record.Fingerprint, payload);
+    }
+
+    /// <summary>Writes a completed record with the given fingerprint and payload through the store, as its owner would.</summary>
+    private static async Task WriteCompletedAsync(IIdempotencyStore store, string storeKey, string fingerprint, byte[] payload)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var claim = await store.ClaimAsync(new IdempotencyClaimRequest(storeKey, "tamperer", fingerprint, now, TimeSpan.FromMinutes(1), TimeSpan.FromHours(1)), CancellationToken.None);
         Assert.True(claim.IsAcquired);
-        Assert.True(await store.CompleteAsync(record.Key, "tamperer", payload, now, TimeSpan.FromHours(1), CancellationToken.None));
+        Assert.True(await store.CompleteAsync(storeKey, "tamperer", payload, now, TimeSpan.FromHours(1), CancellationToken.None));
     }
 
     private async Task WithStoreAsync(Func<IIdempotencyStore, Task> test)
