@@ -12,7 +12,11 @@ internal sealed record CliRun(int ExitCode, string Stdout, string Stderr)
 
     public static Task<CliRun> RunAsync(params string[] args) => RunAsync(DotnetHost.Path, [ToolPath, .. args]);
 
-    public static async Task<CliRun> RunAsync(string fileName, IEnumerable<string> args, TimeSpan? timeout = null)
+    /// <summary>Runs the tool with extra environment variables.</summary>
+    public static Task<CliRun> RunWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunAsync(DotnetHost.Path, [ToolPath, .. args], environment: environment);
+
+    public static async Task<CliRun> RunAsync(string fileName, IEnumerable<string> args, TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var limit = timeout ?? DefaultTimeout;
         var info = new ProcessStartInfo(fileName)
@@ -28,6 +32,11 @@ internal sealed record CliRun(int ExitCode, string Stdout, string Stderr)
 
         // No colours or terminal sizing from whoever runs the tests.
         info.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {fileName}.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

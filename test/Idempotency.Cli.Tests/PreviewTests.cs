@@ -74,6 +74,44 @@ public sealed class PreviewTests
     [InlineData(new byte[] { 1, 1 })]
     public void UnknownFormat_IsUnreadable(byte[] payload) => Assert.Equal("unreadable", PayloadPreview.Of(payload).Kind);
 
+    // A record protected at rest: the tool holds no key; it says so (and names the AES-GCM key id) instead of "unreadable".
+    [Fact]
+    public void AesGcmProtectedPayload_IsEncrypted_NamingTheKeyId()
+    {
+        var protector = new AesGcmPayloadProtector(new AesGcmPayloadProtectionOptions { ActiveKeyId = "k1", Keys = { ["k1"] = Convert.ToBase64String(new byte[32]) } });
+
+        var preview = PayloadPreview.Of(protector.Protect(Payload(1, """{"password":"x"}"""), "idem:svc:op::k"));
+
+        Assert.Equal("encrypted", preview.Kind);
+        Assert.Equal("(encrypted with AES-GCM key 'k1'; the tool cannot read it)", preview.Text);
+    }
+
+    [Fact]
+    public void DataProtectionPayload_IsEncrypted()
+    {
+        byte[] payload = [0x09, 0xF0, 0xC9, 0xF0, .. new byte[40]];
+
+        Assert.Equal("encrypted", PayloadPreview.Of(payload).Kind);
+    }
+
+    // A compressed body that does not decompress to its stated length (cut short, garbage, a negative length) is
+    // unreadable, not an empty "value".
+    [Theory]
+    [InlineData(new byte[] { 1, 1, 1, 0xFF, 0xFF, 0xFF, 0x7F, 0, 0 })]
+    [InlineData(new byte[] { 1, 1, 1, 0xFF, 0xFF, 0xFF, 0xFF, 0x0B, 0x02, 0x80 })]
+    [InlineData(new byte[] { 1, 1, 1, 5, 0, 0, 0 })]
+    public void BrokenCompressedBody_IsUnreadable(byte[] payload) => Assert.Equal("unreadable", PayloadPreview.Of(payload).Kind);
+
+    // Terminal injection through a stored key or value: ESC (ANSI sequences), C1 CSI, BEL, backspace and bidi overrides
+    // print as '.'; Spectre markup is never interpreted (cells are Text), so it needs no change.
+    [Theory]
+    [InlineData("a\u001b]0;title\u0007b", "a.]0;title.b")]
+    [InlineData("a\u009b31mb", "a.31mb")]
+    [InlineData("paid\u202Ediap\u2066", "paid.diap.")]
+    [InlineData("over\bwrite\r", "over.write.")]
+    [InlineData("[red]ok[/] :warning:", "[red]ok[/] :warning:")]
+    public void TerminalText_ControlAndBidiCharacters_PrintAsDots(string text, string expected) => Assert.Equal(expected, TerminalText.Safe(text));
+
     private static byte[] Payload(byte kind, string body) => Payload(kind, Encoding.UTF8.GetBytes(body));
 
     private static byte[] Payload(byte kind, byte[] body) => [1, kind, 0, .. body];

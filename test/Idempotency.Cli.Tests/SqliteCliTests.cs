@@ -151,7 +151,7 @@ public sealed class SqliteCliTests : IAsyncLifetime, IDisposable
         Assert.True(json.GetProperty("complete").GetBoolean());
 
         var again = (await CliRun.RunAsync(["purge", .. Store])).Exits(0);
-        Assert.Equal("Purged 0 expired records in 1 batches; none left.\n", again.Stdout);
+        Assert.Equal("Purged 0 expired records in 1 batch; none left.\n", again.Stdout);
         Assert.Equal(3, (await CliRun.RunAsync(["stats", .. Store, "--json"])).Exits(0).Json().GetProperty("total").GetInt64());
     }
 

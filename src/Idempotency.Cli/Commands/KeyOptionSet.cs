@@ -31,6 +31,10 @@ internal sealed class KeyOptionSet
             {
                 result.AddError("--key needs --operation.");
             }
+            else if (hasStoreKey && result.GetResult(_storeKey)!.Tokens is not [{ Value.Length: > 0 }])
+            {
+                result.AddError("--store-key must not be empty.");
+            }
             else if (hasStoreKey && (result.GetResult(_operation) is not null || result.GetResult(_scope) is not null))
             {
                 result.AddError("--store-key names the record by itself: leave out --operation and --scope.");

@@ -14,13 +14,7 @@ internal static class ListCommand
         var status = new Option<string?>("--status") { Description = "Only records of this status: in-progress, completed or failed." };
         status.AcceptOnlyFromAmong("in-progress", "completed", "failed");
         var limit = new Option<int>("--limit") { Description = "The most records in the page (1 to 1000).", DefaultValueFactory = _ => 50 };
-        limit.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 1 or > 1000)
-            {
-                result.AddError("--limit must be between 1 and 1000.");
-            }
-        });
+        IntRange.Accept(limit, 1, 1000, "--limit must be between 1 and 1000.");
         var continuation = new Option<string?>("--continuation") { Description = "The continuation printed by the previous page." };
         store.AddTo(command);
         command.Options.Add(status);

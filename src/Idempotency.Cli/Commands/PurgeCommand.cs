@@ -14,16 +14,9 @@ internal static class PurgeCommand
         var store = new StoreOptionSet();
         var batchSize = new Option<int>("--batch-size") { Description = "The most records one batch deletes.", DefaultValueFactory = _ => 1000 };
         var maxBatches = new Option<int>("--max-batches") { Description = "The most batches to run.", DefaultValueFactory = _ => 1000 };
-        foreach (var option in new[] { batchSize, maxBatches })
-        {
-            option.Validators.Add(result =>
-            {
-                if (result.GetValueOrDefault<int>() < 1)
-                {
-                    result.AddError($"{option.Name} must be at least 1.");
-                }
-            });
-        }
+        // A batch is one delete statement (or one SCAN pass on Redis): bounded so one batch cannot hold the store long.
+        IntRange.Accept(batchSize, 1, 100_000, "--batch-size must be between 1 and 100000.");
+        IntRange.Accept(maxBatches, 1, int.MaxValue, "--max-batches must be a whole number of at least 1.");
 
         store.AddTo(command);
         command.Options.Add(batchSize);

@@ -92,7 +92,10 @@ internal sealed record PayloadPreview(string Kind, string Text)
         body = new byte[Math.Clamp(length, 0, MaxDecodedBytes)];
         using var decoder = new BrotliDecoder();
         var status = decoder.Decompress(compressed, body, out _, out var written);
-        if (status == OperationStatus.InvalidData)
+
+        // Done, or stopped at the preview's cap; anything else (invalid data, a stream cut short, a negative length) is
+        // not a body the engine wrote, and an empty "value" preview would hide that.
+        if (length < 0 || status is not (OperationStatus.Done or OperationStatus.DestinationTooSmall) || (status == OperationStatus.DestinationTooSmall && body.Length < MaxDecodedBytes))
         {
             return false;
         }

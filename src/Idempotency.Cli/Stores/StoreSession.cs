@@ -42,6 +42,9 @@ internal sealed class StoreSession : IAsyncDisposable
             {
                 options.ServiceName = service;
             }
+
+            // Validated with the other options: a secret shorter than the engine accepts is a usage error.
+            options.DigestSecret = DigestSecretVariable.Read();
         });
         switch (settings.Kind)
         {

@@ -36,6 +36,23 @@ public sealed class AesGcmPayloadProtectorTests
         Assert.NotEqual(protector.Protect("same"u8, StoreKey), protector.Protect("same"u8, StoreKey));
     }
 
+    // One protector serves every request: protected in parallel, each payload still gets its own nonce (a repeated nonce
+    // under one key would expose both plaintexts' XOR and the authentication key).
+    [Fact]
+    public void Protect_InParallel_NeverRepeatsANonce()
+    {
+        var protector = Protector(("a", KeyA));
+        var nonces = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+
+        Parallel.For(0, 20_000, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(4, Environment.ProcessorCount) }, _ =>
+        {
+            var sealedPayload = protector.Protect("same payload, same key"u8, StoreKey);
+            Assert.True(nonces.TryAdd(Convert.ToHexString(sealedPayload, 3, 12), true), "A nonce was used twice.");
+        });
+
+        Assert.Equal(20_000, nonces.Count);
+    }
+
     [Fact]
     public void Unprotect_RingRotated_ReadsTheRetiredKeyAndWritesWithTheActiveOne()
     {
