@@ -20,7 +20,7 @@ public sealed class UsageTests : IDisposable
     [InlineData("stats --store redis --connection x --table t", "--table is not for --store redis")]
     [InlineData("list --store sqlite --connection x --limit 0", "--limit must be between 1 and 1000")]
     [InlineData("list --store sqlite --connection x --status done", "done")]
-    [InlineData("purge --store sqlite --connection x --batch-size 0", "--batch-size must be at least 1")]
+    [InlineData("purge --store sqlite --connection x --batch-size 0", "--batch-size must be between 1 and 100000")]
     [InlineData("frobnicate", "frobnicate")]
     public async Task BadCommandLine_ExitsTwo(string commandLine, string fragment)
     {

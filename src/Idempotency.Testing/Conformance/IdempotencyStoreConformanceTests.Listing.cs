@@ -51,6 +51,56 @@ public abstract partial class IdempotencyStoreConformanceTests
         }
     }
 
+    /// <summary>
+    /// Records written and deleted while an operator pages: every record live from the first page to the last is
+    /// listed (exactly once where the store lists newest first across pages), one deleted before the first page never
+    /// is, and paging ends. Records written or deleted meanwhile may or may not be listed.
+    /// </summary>
+    /// <returns>A task that completes when the test has run.</returns>
+    [Fact]
+    public async Task ListAsync_RecordsWrittenAndDeletedWhilePaging_ListsEveryRecordLiveThroughout()
+    {
+        var service = await MoveToOwnEraAsync();
+        await using var scope = await OpenAsync();
+        if (scope.Store is not IIdempotencyStoreListing listing)
+        {
+            return;
+        }
+
+        var keys = await WriteMixedRecordsAsync(scope.Store, service);
+        Assert.True(await scope.Store.DeleteAsync(keys[0], CancellationToken.None));
+        var listed = new List<string>();
+        string? continuation = null;
+        var pages = 0;
+        do
+        {
+            Assert.True(++pages < 100_000, "ListAsync kept returning continuations while records were written.");
+            var page = await listing.ListAsync(null, Clock.GetUtcNow(), 2, continuation, CancellationToken.None);
+            listed.AddRange(page.Records.Select(r => r.Key).Where(k => k.Contains(service, StringComparison.Ordinal)));
+            continuation = page.Continuation;
+
+            // Between the first pages: one record of the set goes (listed already or not), and new ones arrive.
+            if (pages == 1)
+            {
+                Assert.True(await scope.Store.DeleteAsync(keys[1], CancellationToken.None));
+            }
+
+            if (pages <= 5)
+            {
+                Assert.True((await ClaimAsync(scope.Store, ConformanceKeys.Create("listing-new", service: service), NewToken())).IsAcquired);
+                await AdvanceAsync(OneMillisecond);
+            }
+        }
+        while (continuation is not null);
+
+        Assert.Empty(keys[2..].Except(listed, StringComparer.Ordinal));
+        Assert.DoesNotContain(keys[0], listed);
+        if (ListsNewestFirstAcrossPages)
+        {
+            Assert.Equal(listed.Count, listed.Distinct(StringComparer.Ordinal).Count());
+        }
+    }
+
     /// <summary>A status filter lists the records of that status only, all of them.</summary>
     /// <param name="status">The status asked for.</param>
     /// <returns>A task that completes when the test has run.</returns>
