@@ -96,9 +96,13 @@ internal static class SoakLedger
             }
         }
 
+        // In the order the store granted the claims (a claim's now: a takeover needs a now at or past the previous
+        // lease's end), not the order the work started: a claim answered late, after its lease had already lapsed and
+        // another worker had taken over, runs its work after the takeover's.
+        long Order((long Time, string Token, string Owner, WorkerLog Worker) e) => leases.GetValueOrDefault(e.Owner) is { ClaimedAt: > 0 } lease ? lease.ClaimedAt : e.Time;
         foreach (var history in keys.Values)
         {
-            history.Executions.Sort((a, b) => a.Time.CompareTo(b.Time));
+            history.Executions.Sort((a, b) => Order(a).CompareTo(Order(b)));
         }
 
         return (keys, leases, faults);

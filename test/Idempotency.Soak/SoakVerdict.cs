@@ -4,7 +4,7 @@ using System.Text;
 namespace Idempotency.Soak;
 
 /// <summary>
-/// The verdicts of one soak run. A duplicate execution (a key's second or later EXEC, in time order) is explained when
+/// The verdicts of one soak run. A duplicate execution (a key's second or later EXEC, in the order of the claims) is explained when
 /// the execution before it never returned because the driver had killed its worker before the duplicate started, or
 /// returned with the library saying its result was not kept (lease lost to a takeover, result not stored, transaction
 /// not committed), or had not returned yet while its lease had already ended, unrenewed, before the duplicate's claim
