@@ -88,14 +88,14 @@ public static class SoakJudge
     }
 
     /// <summary>
-    /// Whether the earlier claim's lease had ended, as far as the store may know (its claim, or the latest renewal the
-    /// store did not refuse), at or before the later claim's <c>now</c>: the store lets a claim take over exactly then.
-    /// Without both claims logged, it cannot be told.
+    /// Whether the earlier claim's lease had ended, as far as the store may know (its claim, or the latest renewal sent
+    /// before the later claim was granted that the store did not refuse), at or before the later claim's <c>now</c>: the
+    /// store lets a claim take over exactly then. Without both claims logged, it cannot be told.
     /// </summary>
     private static bool LeaseLapsedBefore(Dictionary<string, LeaseHistory> leases, string earlierOwner, string laterOwner) =>
         leases.TryGetValue(earlierOwner, out var earlier) && earlier.ClaimEnd != 0
         && leases.TryGetValue(laterOwner, out var later) && later.ClaimedAt != 0
-        && earlier.LatestEnd <= later.ClaimedAt;
+        && earlier.LatestEnd(later.GrantLoggedAt) <= later.ClaimedAt;
 
     /// <summary>
     /// The stored result is the owner's when: replays agree on one result; at most one run was confirmed stored, and
@@ -158,7 +158,7 @@ public static class SoakJudge
         }
 
         static string Time(long ticks) => new DateTime(ticks, DateTimeKind.Utc).ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
-        string Lease(string owner) => leases.GetValueOrDefault(owner) is { ClaimEnd: not 0 } l ? $" claimed {Time(l.ClaimedAt)} lease to {Time(l.LatestEnd)} ({l.RenewalsSent.Count} renewals sent, {l.RenewalsRefused.Count} refused)" : " claim not logged";
+        string Lease(string owner) => leases.GetValueOrDefault(owner) is { ClaimEnd: not 0 } l ? $" claimed {Time(l.ClaimedAt)} lease to {Time(l.LatestEnd())} ({l.RenewalsSent.Count} renewals sent, {l.RenewalsRefused.Count} refused)" : " claim not logged";
         var runs = string.Join(", ", history.Executions.Select(e => $"{e.Token}@{Time(e.Time)}{Lease(e.Owner)}{(e.Worker.KilledAt is { } k ? $" (killed {Time(k)})" : "")}={history.Outcomes.GetValueOrDefault(e.Token) ?? "no DONE"}"));
         examples.Add(string.Create(CultureInfo.InvariantCulture, $"{what}: {key}: runs [{runs}], replays [{string.Join(", ", history.Replays)}]"));
     }

@@ -18,9 +18,10 @@ internal sealed class KeyHistory
 }
 
 /// <summary>
-/// One acquired claim's lease, by owner token: when it was claimed (the claim's <c>now</c>), and the latest end the store
-/// may hold for it: the claim's end, or a renewal's, counting every renewal that was sent unless the store refused it
-/// (an answer lost to a kill or a failure may still have reached the store).
+/// One acquired claim's lease, by owner token: when it was claimed (the claim's <c>now</c>, and when its grant was
+/// logged), and the latest end the store may hold for it at a given moment: the claim's end, or a renewal's, counting
+/// every renewal sent before that moment unless the store refused it (an answer lost to a kill or a failure may still
+/// have reached the store).
 /// </summary>
 internal sealed class LeaseHistory
 {
@@ -28,11 +29,17 @@ internal sealed class LeaseHistory
 
     public long ClaimEnd { get; set; }
 
-    public HashSet<long> RenewalsSent { get; } = [];
+    /// <summary>Gets when the worker logged the grant: the store granted the claim before.</summary>
+    public long GrantLoggedAt { get; set; }
+
+    /// <summary>Gets each renewal sent, by the lease end it asked for, with the time its "started" line was written (it reached the store after).</summary>
+    public Dictionary<long, long> RenewalsSent { get; } = [];
 
     public HashSet<long> RenewalsRefused { get; } = [];
 
-    public long LatestEnd => RenewalsSent.Where(e => !RenewalsRefused.Contains(e)).Append(ClaimEnd).Max();
+    /// <summary>The latest lease end the store may have held when a claim granted before <paramref name="grantedBefore"/> was processed.</summary>
+    public long LatestEnd(long grantedBefore = long.MaxValue) =>
+        RenewalsSent.Where(r => r.Value < grantedBefore && !RenewalsRefused.Contains(r.Key)).Select(r => r.Key).Append(ClaimEnd).Max();
 }
 
 /// <summary>A worker process's log, and whether (and when, in UTC ticks) the driver killed it.</summary>
@@ -58,7 +65,15 @@ internal static class SoakLedger
                 if (f[0] == "RENEW")
                 {
                     var end = long.Parse(f[3], CultureInfo.InvariantCulture);
-                    (f[4] == "refused" ? Lease(f[1]).RenewalsRefused : Lease(f[1]).RenewalsSent).Add(end);
+                    if (f[4] == "started")
+                    {
+                        Lease(f[1]).RenewalsSent[end] = long.Parse(f[5], CultureInfo.InvariantCulture);
+                    }
+                    else if (f[4] == "refused")
+                    {
+                        Lease(f[1]).RenewalsRefused.Add(end);
+                    }
+
                     continue;
                 }
 
@@ -76,6 +91,7 @@ internal static class SoakLedger
                     case "CLAIM":
                         Lease(f[3]).ClaimedAt = long.Parse(f[4], CultureInfo.InvariantCulture);
                         Lease(f[3]).ClaimEnd = long.Parse(f[5], CultureInfo.InvariantCulture);
+                        Lease(f[3]).GrantLoggedAt = long.Parse(f[6], CultureInfo.InvariantCulture);
                         break;
                     case "DONE":
                         history.Outcomes[f[3]] = f[4];
