@@ -7,8 +7,10 @@ namespace Idempotency.Soak;
 /// A worker process's durable side-effect log (one file per process, which is its only writer): one line per event,
 /// each appended with a single unbuffered write before the worker goes on, so a line whose write returned is in the
 /// kernel and survives a kill -9 of the worker.
-/// Lines: <c>EXEC key pid token time</c>, <c>DONE key pid token outcome time</c>, <c>REPLAY key pid result time</c>,
-/// <c>SETTLED key pid how time</c>, <c>FAULT key pid type time</c> (time: UTC ticks, to order one key's events).
+/// Lines: <c>EXEC key pid token owner time</c> (owner: the claim's owner token, <c>-</c> if unknown),
+/// <c>DONE key pid token outcome time</c>, <c>REPLAY key pid result time</c>, <c>SETTLED key pid how time</c>,
+/// <c>FAULT key pid type time</c>, <c>CLAIM key pid owner now leaseEnd time</c> (an acquired claim),
+/// <c>RENEW owner pid leaseEnd started|ok|refused|failed time</c> (time, now, leaseEnd: UTC ticks, one clock).
 /// </summary>
 public sealed class SideEffectLog : IDisposable
 {
@@ -18,7 +20,7 @@ public sealed class SideEffectLog : IDisposable
     public SideEffectLog(string path) =>
         _file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
 
-    public void Exec(string key, string token) => Write("EXEC", key, token);
+    public void Exec(string key, string token, string? owner) => Write("EXEC", key, token + " " + (owner ?? "-"));
 
     public void Done(string key, string token, string outcome) => Write("DONE", key, token + " " + outcome);
 
@@ -27,6 +29,12 @@ public sealed class SideEffectLog : IDisposable
     public void Settled(string key, string how) => Write("SETTLED", key, how);
 
     public void Fault(string key, Exception exception) => Write("FAULT", key, exception.GetType().Name);
+
+    public void Claim(string key, string owner, DateTimeOffset now, DateTimeOffset leaseEnd) =>
+        Write("CLAIM", key, string.Create(CultureInfo.InvariantCulture, $"{owner} {now.UtcTicks} {leaseEnd.UtcTicks}"));
+
+    public void Renewal(string owner, DateTimeOffset leaseEnd, string result) =>
+        Write("RENEW", owner, string.Create(CultureInfo.InvariantCulture, $"{leaseEnd.UtcTicks} {result}"));
 
     public void Dispose() => _file.Dispose();
 

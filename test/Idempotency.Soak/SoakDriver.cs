@@ -55,8 +55,10 @@ public static class SoakDriver
                 },
                 progress);
             var lastReport = TimeSpan.Zero;
-            // Bounded by time and by count (at most one kill per KillEvery), whatever MinKills asks.
-            var limit = 3 * settings.Duration;
+            // Bounded by time and by count (at most one kill per KillEvery), whatever MinKills asks: three times the
+            // length, and at least a minute more, for a short run on a loaded machine where a store restart or a worker's
+            // start-up takes many seconds (only workers the store has answered are killed).
+            var limit = TimeSpan.FromTicks(Math.Max(3 * settings.Duration.Ticks, (settings.Duration + TimeSpan.FromMinutes(1)).Ticks));
             bool Running() => clock.Elapsed < settings.Duration || (kills < settings.MinKills && clock.Elapsed < limit);
             for (var round = 0; Running() && round < limit / settings.KillEvery; round++)
             {

@@ -19,9 +19,9 @@ public static class SoakJudge
 {
     public static SoakVerdict Judge(SoakSettings settings, SoakObservations seen)
     {
-        var (keys, faults) = SoakLedger.Read(seen.Logs);
+        var (keys, leases, faults) = SoakLedger.Read(seen.Logs);
         var examples = new List<string>();
-        int duplicates = 0, afterKill = 0, afterReported = 0, unexplained = 0, stale = 0;
+        int duplicates = 0, afterKill = 0, afterReported = 0, afterLapse = 0, unexplained = 0, stale = 0;
         foreach (var (key, history) in keys)
         {
             var runs = history.Executions;
@@ -38,17 +38,23 @@ public static class SoakJudge
                 {
                     afterReported++;
                 }
+                else if (outcome is null && LeaseLapsedBefore(leases, previous.Owner, runs[i].Owner))
+                {
+                    // The previous run's worker had not heard back yet (it may be killed later, or be stopping), but
+                    // its lease had ended unrenewed before this run's claim: a takeover the lease allows by design.
+                    afterLapse++;
+                }
                 else
                 {
                     unexplained++;
-                    Example(examples, key, history, "unexplained duplicate");
+                    Example(examples, leases, key, history, "unexplained duplicate");
                 }
             }
 
             if (!StoredResultIsTheOwners(history))
             {
                 stale++;
-                Example(examples, key, history, "stale overwrite");
+                Example(examples, leases, key, history, "stale overwrite");
             }
         }
 
@@ -65,6 +71,7 @@ public static class SoakJudge
             DuplicateExecutions = duplicates,
             DuplicatesAfterKill = afterKill,
             DuplicatesAfterReportedNotKept = afterReported,
+            DuplicatesAfterLeaseLapsed = afterLapse,
             UnexplainedDuplicates = unexplained,
             Replays = keys.Values.Sum(h => h.ReplayCount),
             StaleOverwrites = stale,
@@ -77,8 +84,18 @@ public static class SoakJudge
             SettlePhase = seen.SettlePhase,
         };
 
-        return seen.Effects is { } effects ? JudgeEffects(verdict, all, keys, effects, examples) : verdict with { Examples = examples };
+        return seen.Effects is { } effects ? JudgeEffects(verdict, all, keys, leases, effects, examples) : verdict with { Examples = examples };
     }
+
+    /// <summary>
+    /// Whether the earlier claim's lease had ended, as far as the store may know (its claim, or the latest renewal sent
+    /// before the later claim was granted that the store did not refuse), at or before the later claim's <c>now</c>: the
+    /// store lets a claim take over exactly then. Without both claims logged, it cannot be told.
+    /// </summary>
+    private static bool LeaseLapsedBefore(Dictionary<string, LeaseHistory> leases, string earlierOwner, string laterOwner) =>
+        leases.TryGetValue(earlierOwner, out var earlier) && earlier.ClaimEnd != 0
+        && leases.TryGetValue(laterOwner, out var later) && later.ClaimedAt != 0
+        && earlier.LatestEnd(later.GrantLoggedAt) <= later.ClaimedAt;
 
     /// <summary>
     /// The stored result is the owner's when: replays agree on one result; at most one run was confirmed stored, and
@@ -107,7 +124,7 @@ public static class SoakJudge
         return history.Executions.Any(e => e.Token == replayed) && history.Outcomes.GetValueOrDefault(replayed) is null or "notstored";
     }
 
-    private static SoakVerdict JudgeEffects(SoakVerdict verdict, List<string> all, Dictionary<string, KeyHistory> keys, IReadOnlyList<(string Key, string Token)> effects, List<string> examples)
+    private static SoakVerdict JudgeEffects(SoakVerdict verdict, List<string> all, Dictionary<string, KeyHistory> keys, Dictionary<string, LeaseHistory> leases, IReadOnlyList<(string Key, string Token)> effects, List<string> examples)
     {
         var rows = effects.GroupBy(e => e.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(e => e.Token).ToList(), StringComparer.Ordinal);
         var mismatches = 0;
@@ -119,7 +136,7 @@ public static class SoakJudge
             if (tokens.Count == 1 && stored.Concat(replayed).Any(t => t != tokens[0]))
             {
                 mismatches++;
-                Example(examples, key, history, $"effect row {tokens[0]}");
+                Example(examples, leases, key, history, $"effect row {tokens[0]}");
             }
         }
 
@@ -133,14 +150,16 @@ public static class SoakJudge
         };
     }
 
-    private static void Example(List<string> examples, string key, KeyHistory? history, string what)
+    private static void Example(List<string> examples, Dictionary<string, LeaseHistory> leases, string key, KeyHistory? history, string what)
     {
         if (examples.Count >= 5 || history is null)
         {
             return;
         }
 
-        var runs = string.Join(", ", history.Executions.Select(e => $"{e.Token}@{new DateTime(e.Time, DateTimeKind.Utc):HH:mm:ss.fff}{(e.Worker.KilledAt is { } k ? $" (killed {new DateTime(k, DateTimeKind.Utc):HH:mm:ss.fff})" : "")}={history.Outcomes.GetValueOrDefault(e.Token) ?? "no DONE"}"));
+        static string Time(long ticks) => new DateTime(ticks, DateTimeKind.Utc).ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
+        string Lease(string owner) => leases.GetValueOrDefault(owner) is { ClaimEnd: not 0 } l ? $" claimed {Time(l.ClaimedAt)} lease to {Time(l.LatestEnd())} ({l.RenewalsSent.Count} renewals sent, {l.RenewalsRefused.Count} refused)" : " claim not logged";
+        var runs = string.Join(", ", history.Executions.Select(e => $"{e.Token}@{Time(e.Time)}{Lease(e.Owner)}{(e.Worker.KilledAt is { } k ? $" (killed {Time(k)})" : "")}={history.Outcomes.GetValueOrDefault(e.Token) ?? "no DONE"}"));
         examples.Add(string.Create(CultureInfo.InvariantCulture, $"{what}: {key}: runs [{runs}], replays [{string.Join(", ", history.Replays)}]"));
     }
 }

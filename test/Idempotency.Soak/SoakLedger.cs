@@ -5,7 +5,7 @@ namespace Idempotency.Soak;
 /// <summary>Everything the side-effect logs say about one key.</summary>
 internal sealed class KeyHistory
 {
-    public List<(long Time, string Token, WorkerLog Worker)> Executions { get; } = [];
+    public List<(long Time, string Token, string Owner, WorkerLog Worker)> Executions { get; } = [];
 
     /// <summary>Gets each execution's outcome as logged after the library returned (absent: the worker died first).</summary>
     public Dictionary<string, string> Outcomes { get; } = new(StringComparer.Ordinal);
@@ -17,15 +17,42 @@ internal sealed class KeyHistory
     public string? Settled { get; set; }
 }
 
+/// <summary>
+/// One acquired claim's lease, by owner token: when it was claimed (the claim's <c>now</c>, and when its grant was
+/// logged), and the latest end the store may hold for it at a given moment: the claim's end, or a renewal's, counting
+/// every renewal sent before that moment unless the store refused it (an answer lost to a kill or a failure may still
+/// have reached the store).
+/// </summary>
+internal sealed class LeaseHistory
+{
+    public long ClaimedAt { get; set; }
+
+    public long ClaimEnd { get; set; }
+
+    /// <summary>Gets when the worker logged the grant: the store granted the claim before.</summary>
+    public long GrantLoggedAt { get; set; }
+
+    /// <summary>Gets each renewal sent, by the lease end it asked for, with the time its "started" line was written (it reached the store after).</summary>
+    public Dictionary<long, long> RenewalsSent { get; } = [];
+
+    public HashSet<long> RenewalsRefused { get; } = [];
+
+    /// <summary>The latest lease end the store may have held when a claim granted before <paramref name="grantedBefore"/> was processed.</summary>
+    public long LatestEnd(long grantedBefore = long.MaxValue) =>
+        RenewalsSent.Where(r => r.Value < grantedBefore && !RenewalsRefused.Contains(r.Key)).Select(r => r.Key).Append(ClaimEnd).Max();
+}
+
 /// <summary>A worker process's log, and whether (and when, in UTC ticks) the driver killed it.</summary>
 public sealed record WorkerLog(string Path, long? KilledAt);
 
 /// <summary>Reads the side-effect logs of a run into per-key histories.</summary>
 internal static class SoakLedger
 {
-    public static (Dictionary<string, KeyHistory> Keys, int Faults) Read(IEnumerable<WorkerLog> logs)
+    public static (Dictionary<string, KeyHistory> Keys, Dictionary<string, LeaseHistory> Leases, int Faults) Read(IEnumerable<WorkerLog> logs)
     {
         var keys = new Dictionary<string, KeyHistory>(StringComparer.Ordinal);
+        var leases = new Dictionary<string, LeaseHistory>(StringComparer.Ordinal);
+        LeaseHistory Lease(string owner) => leases.TryGetValue(owner, out var lease) ? lease : leases[owner] = new LeaseHistory();
         var faults = 0;
         foreach (var log in logs.Where(l => File.Exists(l.Path)))
         {
@@ -35,6 +62,21 @@ internal static class SoakLedger
             foreach (var line in complete.Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
                 var f = line.Split(' ');
+                if (f[0] == "RENEW")
+                {
+                    var end = long.Parse(f[3], CultureInfo.InvariantCulture);
+                    if (f[4] == "started")
+                    {
+                        Lease(f[1]).RenewalsSent[end] = long.Parse(f[5], CultureInfo.InvariantCulture);
+                    }
+                    else if (f[4] == "refused")
+                    {
+                        Lease(f[1]).RenewalsRefused.Add(end);
+                    }
+
+                    continue;
+                }
+
                 var key = f[1];
                 if (!keys.TryGetValue(key, out var history))
                 {
@@ -44,7 +86,12 @@ internal static class SoakLedger
                 switch (f[0])
                 {
                     case "EXEC":
-                        history.Executions.Add((long.Parse(f[4], CultureInfo.InvariantCulture), f[3], log));
+                        history.Executions.Add((long.Parse(f[5], CultureInfo.InvariantCulture), f[3], f[4], log));
+                        break;
+                    case "CLAIM":
+                        Lease(f[3]).ClaimedAt = long.Parse(f[4], CultureInfo.InvariantCulture);
+                        Lease(f[3]).ClaimEnd = long.Parse(f[5], CultureInfo.InvariantCulture);
+                        Lease(f[3]).GrantLoggedAt = long.Parse(f[6], CultureInfo.InvariantCulture);
                         break;
                     case "DONE":
                         history.Outcomes[f[3]] = f[4];
@@ -65,11 +112,15 @@ internal static class SoakLedger
             }
         }
 
+        // In the order the store granted the claims (a claim's now: a takeover needs a now at or past the previous
+        // lease's end), not the order the work started: a claim answered late, after its lease had already lapsed and
+        // another worker had taken over, runs its work after the takeover's.
+        long Order((long Time, string Token, string Owner, WorkerLog Worker) e) => leases.GetValueOrDefault(e.Owner) is { ClaimedAt: > 0 } lease ? lease.ClaimedAt : e.Time;
         foreach (var history in keys.Values)
         {
-            history.Executions.Sort((a, b) => a.Time.CompareTo(b.Time));
+            history.Executions.Sort((a, b) => Order(a).CompareTo(Order(b)));
         }
 
-        return (keys, faults);
+        return (keys, leases, faults);
     }
 }

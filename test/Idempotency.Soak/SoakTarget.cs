@@ -30,8 +30,8 @@ public sealed class SoakTarget : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _owner.DisposeAsync();
 
-    /// <summary>Opens the store (creating its table when missing) and the executor.</summary>
-    public static async Task<SoakTarget> OpenAsync(SoakStore store, string connection, bool transactional, IdempotencyOptions options)
+    /// <summary>Opens the store (creating its table when missing) and the executor, whose engine sees the store through <paramref name="watch"/>.</summary>
+    public static async Task<SoakTarget> OpenAsync(SoakStore store, string connection, bool transactional, IdempotencyOptions options, Func<IIdempotencyStore, IIdempotencyStore> watch)
     {
         switch (store)
         {
@@ -39,7 +39,7 @@ public sealed class SoakTarget : IAsyncDisposable
                 {
                     // abortConnect=false: the multiplexer reconnects by itself after the driver restarts the server.
                     var multiplexer = await ConnectionMultiplexer.ConnectAsync(connection + ",abortConnect=false,connectTimeout=2000,syncTimeout=2000,asyncTimeout=2000");
-                    var executor = IdempotencyExecutor.Create(options, new RedisIdempotencyStore(multiplexer));
+                    var executor = IdempotencyExecutor.Create(options, watch(new RedisIdempotencyStore(multiplexer)));
                     return new SoakTarget((request, work) => executor.ExecuteAsync(request, ct => work(null, ct), CancellationToken.None), multiplexer);
                 }
 
@@ -49,7 +49,7 @@ public sealed class SoakTarget : IAsyncDisposable
                     var dataSource = NpgsqlDataSource.Create(connection + ";Timeout=3;Command Timeout=5");
                     var postgres = new NpgsqlIdempotencyStore(dataSource);
                     await postgres.CreateTableAsync(CancellationToken.None);
-                    var executor = IdempotencyExecutor.Create(options, postgres);
+                    var executor = IdempotencyExecutor.Create(options, watch(postgres));
                     return transactional
                         ? Transactional(new NpgsqlTransactionalExecutor(executor, postgres), dataSource)
                         : new SoakTarget((request, work) => executor.ExecuteAsync(request, ct => work(null, ct), CancellationToken.None), dataSource);
@@ -59,7 +59,7 @@ public sealed class SoakTarget : IAsyncDisposable
                 {
                     var sqlite = new SqliteIdempotencyStore(new SqliteStoreOptions { ConnectionString = connection, BusyTimeout = TimeSpan.FromSeconds(10) });
                     await sqlite.CreateTableAsync(CancellationToken.None);
-                    var executor = IdempotencyExecutor.Create(options, sqlite);
+                    var executor = IdempotencyExecutor.Create(options, watch(sqlite));
                     var owner = new Disposing(sqlite);
                     return transactional
                         ? Transactional(new SqliteTransactionalExecutor(executor, sqlite), owner)

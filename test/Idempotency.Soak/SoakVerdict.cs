@@ -4,10 +4,11 @@ using System.Text;
 namespace Idempotency.Soak;
 
 /// <summary>
-/// The verdicts of one soak run. A duplicate execution (a key's second or later EXEC, in time order) is explained when
+/// The verdicts of one soak run. A duplicate execution (a key's second or later EXEC, in the order of the claims) is explained when
 /// the execution before it never returned because the driver had killed its worker before the duplicate started, or
 /// returned with the library saying its result was not kept (lease lost to a takeover, result not stored, transaction
-/// not committed): both leave the key free to run again by design. A stale-owner overwrite is a key whose stored
+/// not committed), or had not returned yet while its lease had already ended, unrenewed, before the duplicate's claim
+/// (its worker starved past the lease): each leaves the key free to run again by design. A stale-owner overwrite is a key whose stored
 /// result (what replays return) is not the one the library confirmed as stored, or whose replays disagree.
 /// </summary>
 public sealed record SoakVerdict
@@ -32,6 +33,8 @@ public sealed record SoakVerdict
     public int DuplicatesAfterKill { get; init; }
 
     public int DuplicatesAfterReportedNotKept { get; init; }
+
+    public int DuplicatesAfterLeaseLapsed { get; init; }
 
     public int UnexplainedDuplicates { get; init; }
 
@@ -80,7 +83,7 @@ public sealed record SoakVerdict
 
         Check(KeysNeverExecuted == 0, $"{KeysNeverExecuted} keys never executed after settling");
         Check(KeysUnsettled == 0, $"{KeysUnsettled} keys the settle phase could not settle");
-        Check(UnexplainedDuplicates == 0, $"{UnexplainedDuplicates} duplicate executions not explained by a kill or a reported loss");
+        Check(UnexplainedDuplicates == 0, $"{UnexplainedDuplicates} duplicate executions not explained by a kill, a reported loss or a lapsed lease");
         Check(StaleOverwrites == 0, $"{StaleOverwrites} stale-owner overwrites");
         Check(WorkerCrashes == 0, $"{WorkerCrashes} workers exited by themselves with an error");
         Check(Faults == 0, $"{Faults} unexpected exceptions in workers");
@@ -110,6 +113,7 @@ public sealed record SoakVerdict
         Row("duplicate executions", $"{DuplicateExecutions}");
         Row("— after the previous run's worker was killed between EXEC and DONE", $"{DuplicatesAfterKill}");
         Row("— after the library reported the previous run's result not kept", $"{DuplicatesAfterReportedNotKept}");
+        Row("— after the previous run's lease ended unrenewed before the duplicate's claim (its worker alive)", $"{DuplicatesAfterLeaseLapsed}");
         Row("**duplicate executions not explained**", $"**{UnexplainedDuplicates}**");
         Row("replays checked", $"{Replays}");
         Row("**stale-owner overwrites**", $"**{StaleOverwrites}**");

@@ -43,7 +43,7 @@ public sealed class SoakWorker
         options.DefaultPolicy.InProgressWait = settle ? 4 * lease : TimeSpan.Zero;
 
         using var log = new SideEffectLog(Value("--log"));
-        await using var target = await OpenWithRetriesAsync(store, Value("--connection"), transactional, options);
+        await using var target = await OpenWithRetriesAsync(store, Value("--connection"), transactional, options, log);
         var worker = new SoakWorker(target, log, transactional, lease);
         Console.Out.WriteLine("READY");
         Console.Out.Flush();
@@ -66,13 +66,13 @@ public sealed class SoakWorker
     }
 
     // The driver may start a worker while it restarts the server: keep trying for a while.
-    private static async Task<SoakTarget> OpenWithRetriesAsync(SoakStore store, string connection, bool transactional, IdempotencyOptions options)
+    private static async Task<SoakTarget> OpenWithRetriesAsync(SoakStore store, string connection, bool transactional, IdempotencyOptions options, SideEffectLog log)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await SoakTarget.OpenAsync(store, connection, transactional, options);
+                return await SoakTarget.OpenAsync(store, connection, transactional, options, inner => new LeaseWatchingStore(inner, log));
             }
             catch (Exception ex) when (attempt < 60)
             {
@@ -128,6 +128,7 @@ public sealed class SoakWorker
     private async Task<CallOutcome> CallAsync(string key)
     {
         var tokens = new List<string>(1);
+        LeaseWatchingStore.Begin(key);
         try
         {
             var result = await _target.ExecuteAsync(new IdempotencyRequest(Operation, key) { Fingerprint = "f" }, (tx, ct) => WorkAsync(key, tokens, tx, ct));
@@ -182,7 +183,7 @@ public sealed class SoakWorker
     {
         var token = Guid.NewGuid().ToString("N")[..16];
         tokens.Add(token);
-        _log.Exec(key, token);
+        _log.Exec(key, token, LeaseWatchingStore.Current?.Owner);
         if (transaction is not null)
         {
             await using var insert = transaction.Connection!.CreateCommand();
