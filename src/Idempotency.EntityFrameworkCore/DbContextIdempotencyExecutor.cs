@@ -41,6 +41,7 @@ public sealed class DbContextIdempotencyExecutor(IIdempotencyExecutor executor, 
     /// <param name="cancellationToken">Cancels the call and is passed to the work.</param>
     /// <returns>The result and whether it was replayed.</returns>
     /// <exception cref="IdempotencyStoreUnavailableException">The transaction could not begin; or, as <see cref="IdempotencyTransactionNotCommittedException"/>, it did not commit (nothing of the run was kept).</exception>
+    /// <exception cref="InvalidOperationException">The context is in a transaction of its own.</exception>
     public ValueTask<IdempotencyResult<T>> ExecuteAsync<TContext, T>(TContext context, IdempotencyRequest request, Func<TContext, CancellationToken, ValueTask<T>> operation, CancellationToken cancellationToken)
         where TContext : DbContext
     {
@@ -57,6 +58,7 @@ public sealed class DbContextIdempotencyExecutor(IIdempotencyExecutor executor, 
     /// <param name="cancellationToken">Cancels the call and is passed to the work.</param>
     /// <returns>Whether the run was replayed.</returns>
     /// <exception cref="IdempotencyStoreUnavailableException">The transaction could not begin; or, as <see cref="IdempotencyTransactionNotCommittedException"/>, it did not commit (nothing of the run was kept).</exception>
+    /// <exception cref="InvalidOperationException">The context is in a transaction of its own.</exception>
     public ValueTask<IdempotencyResult> ExecuteAsync<TContext>(TContext context, IdempotencyRequest request, Func<TContext, CancellationToken, ValueTask> operation, CancellationToken cancellationToken)
         where TContext : DbContext
     {
@@ -80,6 +82,11 @@ public sealed class DbContextIdempotencyExecutor(IIdempotencyExecutor executor, 
         where TContext : DbContext
     {
         var database = context.Database;
+        if (database.CurrentTransaction is not null)
+        {
+            // Its statements would run outside the idempotency transaction, and its commit would not be the record's.
+            throw new InvalidOperationException("The context is in a transaction of its own; the idempotent run begins the transaction its SaveChangesAsync joins. Run it outside any transaction of the context.");
+        }
 
         // Opened through EF Core, so the context counts it open (and its provider set it up) until the run is over.
         await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
