@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Npgsql;
 
 namespace Idempotency.Npgsql;
@@ -18,11 +19,32 @@ public sealed partial class NpgsqlIdempotencyStore : IIdempotencyTransactionFact
     /// <returns>The transaction; dispose it (which rolls back unless it committed).</returns>
     /// <exception cref="IdempotencyStoreUnavailableException">The connection could not be opened.</exception>
     public ValueTask<NpgsqlIdempotencyTransaction> BeginTransactionAsync(CancellationToken cancellationToken) =>
-        NpgsqlIdempotencyTransaction.Begin(this, _dataSource, cancellationToken);
+        NpgsqlIdempotencyTransaction.Begin(this, _dataSource, null, cancellationToken);
+
+    /// <summary>
+    /// Begins the transaction on a connection of the caller's (an Entity Framework Core context's, say) and makes it the
+    /// ambient one of the calling async flow, like <see cref="BeginTransactionAsync(CancellationToken)"/>. The connection
+    /// must be open, to this store's database, with no transaction of its own; disposing the transaction leaves it open.
+    /// </summary>
+    /// <param name="connection">The open connection to begin the transaction on.</param>
+    /// <param name="cancellationToken">Cancels beginning the transaction.</param>
+    /// <returns>The transaction; dispose it (which rolls back unless it committed).</returns>
+    /// <exception cref="IdempotencyStoreUnavailableException">The transaction could not begin.</exception>
+    public ValueTask<NpgsqlIdempotencyTransaction> BeginTransactionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return NpgsqlIdempotencyTransaction.Begin(this, _dataSource, connection, cancellationToken);
+    }
 
     /// <inheritdoc />
     ValueTask<IIdempotencyTransaction> IIdempotencyTransactionFactory.BeginAsync(CancellationToken cancellationToken) =>
         AsInterfaceAsync(BeginTransactionAsync(cancellationToken));
+
+    /// <inheritdoc />
+    ValueTask<IIdempotencyTransaction> IIdempotencyTransactionFactory.BeginAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        AsInterfaceAsync(BeginTransactionAsync(
+            connection as NpgsqlConnection ?? throw new ArgumentException($"The PostgreSQL store begins transactions on an NpgsqlConnection, not a {connection?.GetType().Name ?? "null"}.", nameof(connection)),
+            cancellationToken));
 
     internal void Leave(NpgsqlIdempotencyTransaction transaction) => _joined.Remove(transaction.Lifecycle.OwnerToken, transaction);
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
 namespace Idempotency.Sqlite;
@@ -28,14 +29,45 @@ public sealed partial class SqliteIdempotencyStore : IIdempotencyTransactionFact
     /// The database could not be opened; or this is the work of a transaction of this store that holds the write lock,
     /// which a transaction begun inside it would wait for until the busy timeout.
     /// </exception>
-    public ValueTask<SqliteIdempotencyTransaction> BeginTransactionAsync(CancellationToken cancellationToken) =>
-        SqliteIdempotencyTransaction.Current is { IsWriting: true } own && ReferenceEquals(own.Store, this)
-            ? ValueTask.FromException<SqliteIdempotencyTransaction>(SqliteStoreErrors.WriteInsideTransaction("begin a transaction", _sql.Table))
-            : SqliteIdempotencyTransaction.Begin(this, cancellationToken);
+    public ValueTask<SqliteIdempotencyTransaction> BeginTransactionAsync(CancellationToken cancellationToken) => Begin(null, cancellationToken);
+
+    /// <summary>
+    /// Makes a transaction on a connection of the caller's (an Entity Framework Core context's, say) the ambient one of the
+    /// calling async flow, like <see cref="BeginTransactionAsync(CancellationToken)"/>. The connection must be open, to
+    /// this store's database file, with no transaction of its own; disposing the transaction leaves it open. Its claim
+    /// takes the write lock through this store like any other (the driver waits for another process's lock up to the
+    /// connection's default timeout).
+    /// </summary>
+    /// <param name="connection">The open connection to run the transaction on.</param>
+    /// <param name="cancellationToken">Cancels making the table ready.</param>
+    /// <returns>The transaction; dispose it (which rolls back unless it committed).</returns>
+    /// <exception cref="IdempotencyStoreUnavailableException">
+    /// The table could not be made ready; or this is the work of a transaction of this store that holds the write lock.
+    /// </exception>
+    public ValueTask<SqliteIdempotencyTransaction> BeginTransactionAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return Begin(connection, cancellationToken);
+    }
 
     /// <inheritdoc />
     ValueTask<IIdempotencyTransaction> IIdempotencyTransactionFactory.BeginAsync(CancellationToken cancellationToken) =>
         AsInterfaceAsync(BeginTransactionAsync(cancellationToken));
+
+    /// <inheritdoc />
+    ValueTask<IIdempotencyTransaction> IIdempotencyTransactionFactory.BeginAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        AsInterfaceAsync(BeginTransactionAsync(
+            connection as SqliteConnection ?? throw new ArgumentException($"The SQLite store begins transactions on a SqliteConnection, not a {connection?.GetType().Name ?? "null"}.", nameof(connection)),
+            cancellationToken));
+
+    /// <summary>Makes the table ready (once), for a transaction on a connection of the caller's.</summary>
+    internal async ValueTask EnsureReadyAsync(CancellationToken cancellationToken)
+    {
+        if (!_schemaReady)
+        {
+            await EnsureSchemaAsync("begin transaction", cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>A connection for a transaction, once the table is ready.</summary>
     internal async ValueTask<SqliteConnection> RentAsync(CancellationToken cancellationToken)
@@ -90,6 +122,12 @@ public sealed partial class SqliteIdempotencyStore : IIdempotencyTransactionFact
     }
 
     private static async ValueTask<IIdempotencyTransaction> AsInterfaceAsync(ValueTask<SqliteIdempotencyTransaction> begin) => await begin.ConfigureAwait(false);
+
+    // Not async: the ambient transaction must be set in the caller's flow.
+    private ValueTask<SqliteIdempotencyTransaction> Begin(SqliteConnection? connection, CancellationToken cancellationToken) =>
+        SqliteIdempotencyTransaction.Current is { IsWriting: true } own && ReferenceEquals(own.Store, this)
+            ? ValueTask.FromException<SqliteIdempotencyTransaction>(SqliteStoreErrors.WriteInsideTransaction("begin a transaction", _sql.Table))
+            : SqliteIdempotencyTransaction.Begin(this, connection, cancellationToken);
 
     private SqliteTransaction BeginWriteEntered(SqliteConnection connection)
     {

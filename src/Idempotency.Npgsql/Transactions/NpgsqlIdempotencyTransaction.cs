@@ -3,7 +3,7 @@ using Npgsql;
 namespace Idempotency.Npgsql;
 
 /// <summary>
-/// A PostgreSQL transaction an idempotent run joins (<see cref="NpgsqlIdempotencyStore.BeginTransactionAsync"/>): the
+/// A PostgreSQL transaction an idempotent run joins (<see cref="NpgsqlIdempotencyStore.BeginTransactionAsync(CancellationToken)"/>): the
 /// claim, the caller's writes on <see cref="Transaction"/> and the completion commit together, or not at all.
 /// </summary>
 /// <remarks>
@@ -19,10 +19,16 @@ public sealed class NpgsqlIdempotencyTransaction : IIdempotencyTransaction<Npgsq
     private static readonly AsyncLocal<NpgsqlIdempotencyTransaction?> AmbientTransaction = new();
 
     private readonly NpgsqlIdempotencyStore _store;
+    private readonly bool _ownsConnection;
     private NpgsqlConnection? _connection;
     private NpgsqlTransaction? _transaction;
 
-    private NpgsqlIdempotencyTransaction(NpgsqlIdempotencyStore store) => _store = store;
+    private NpgsqlIdempotencyTransaction(NpgsqlIdempotencyStore store, NpgsqlConnection? connection)
+    {
+        _store = store;
+        _connection = connection;
+        _ownsConnection = connection is null;
+    }
 
     /// <summary>Gets the transaction to run the work's own statements in (with its <see cref="NpgsqlTransaction.Connection"/>).</summary>
     /// <exception cref="InvalidOperationException">The transaction has ended.</exception>
@@ -75,7 +81,7 @@ public sealed class NpgsqlIdempotencyTransaction : IIdempotencyTransaction<Npgsq
     public ValueTask CommitAsync(CancellationToken cancellationToken) =>
         Lifecycle.CommitUnclaimedAsync(ct => new ValueTask(_transaction!.CommitAsync(ct)), cancellationToken);
 
-    /// <summary>Rolls back unless committed, and returns the connection to the pool.</summary>
+    /// <summary>Rolls back unless committed, and returns the connection to the pool (unless it is the caller's).</summary>
     /// <returns>A task that completes when the connection is back.</returns>
     public async ValueTask DisposeAsync()
     {
@@ -100,7 +106,7 @@ public sealed class NpgsqlIdempotencyTransaction : IIdempotencyTransaction<Npgsq
         }
         finally
         {
-            if (_connection is { } connection)
+            if (_ownsConnection && _connection is { } connection)
             {
                 await connection.DisposeAsync().ConfigureAwait(false);
             }
@@ -108,9 +114,10 @@ public sealed class NpgsqlIdempotencyTransaction : IIdempotencyTransaction<Npgsq
     }
 
     // Not async: the ambient value must be set in the caller's flow, which an async method would restore on return.
-    internal static ValueTask<NpgsqlIdempotencyTransaction> Begin(NpgsqlIdempotencyStore store, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    // A connection of the caller's (open, to the store's database) is used as it is and left open at the end.
+    internal static ValueTask<NpgsqlIdempotencyTransaction> Begin(NpgsqlIdempotencyStore store, NpgsqlDataSource dataSource, NpgsqlConnection? connection, CancellationToken cancellationToken)
     {
-        var transaction = new NpgsqlIdempotencyTransaction(store);
+        var transaction = new NpgsqlIdempotencyTransaction(store, connection);
         AmbientTransaction.Value = transaction;
         return transaction.OpenAsync(dataSource, cancellationToken);
     }
@@ -119,7 +126,7 @@ public sealed class NpgsqlIdempotencyTransaction : IIdempotencyTransaction<Npgsq
     {
         try
         {
-            _connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            _connection ??= await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
             // Read committed (PostgreSQL's default): each statement sees what committed before it, which is what lets a
             // claim that lost a race see the winner's row when it runs again.

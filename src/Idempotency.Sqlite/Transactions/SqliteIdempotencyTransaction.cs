@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace Idempotency.Sqlite;
 
 /// <summary>
-/// A SQLite transaction an idempotent run joins (<see cref="SqliteIdempotencyStore.BeginTransactionAsync"/>): the claim,
+/// A SQLite transaction an idempotent run joins (<see cref="SqliteIdempotencyStore.BeginTransactionAsync(CancellationToken)"/>): the claim,
 /// the caller's writes on <see cref="Transaction"/> and the completion commit together in the store's database file, or
 /// not at all.
 /// </summary>
@@ -27,12 +27,18 @@ public sealed class SqliteIdempotencyTransaction : IIdempotencyTransaction<Sqlit
     // flow and flows into what it calls); a disposed transaction left behind in a flow is inert.
     private static readonly AsyncLocal<SqliteIdempotencyTransaction?> AmbientTransaction = new();
 
+    private readonly bool _ownsConnection;
     private SqliteConnection? _connection;
     private SqliteTransaction? _write;
     private bool _broken;
     private bool _endedByWork;
 
-    private SqliteIdempotencyTransaction(SqliteIdempotencyStore store) => Store = store;
+    private SqliteIdempotencyTransaction(SqliteIdempotencyStore store, SqliteConnection? connection)
+    {
+        Store = store;
+        _connection = connection;
+        _ownsConnection = connection is null;
+    }
 
     /// <summary>
     /// Gets the transaction to run the work's own statements in (with its <see cref="SqliteTransaction.Connection"/>). A
@@ -79,7 +85,7 @@ public sealed class SqliteIdempotencyTransaction : IIdempotencyTransaction<Sqlit
             },
             cancellationToken);
 
-    /// <summary>Rolls back unless committed, lets go of the write lock, and returns the connection to the store.</summary>
+    /// <summary>Rolls back unless committed, lets go of the write lock, and returns the connection to the store (unless it is the caller's).</summary>
     /// <returns>A completed task.</returns>
     public ValueTask DisposeAsync()
     {
@@ -96,7 +102,7 @@ public sealed class SqliteIdempotencyTransaction : IIdempotencyTransaction<Sqlit
         }
         finally
         {
-            if (_connection is { } connection)
+            if (_ownsConnection && _connection is { } connection)
             {
                 Store.Return(connection, _broken || State == IdempotencyTransactionState.Failed);
             }
@@ -106,9 +112,10 @@ public sealed class SqliteIdempotencyTransaction : IIdempotencyTransaction<Sqlit
     }
 
     // Not async: the ambient value must be set in the caller's flow, which an async method would restore on return.
-    internal static ValueTask<SqliteIdempotencyTransaction> Begin(SqliteIdempotencyStore store, CancellationToken cancellationToken)
+    // A connection of the caller's (open, to the store's file) is used as it is and left open at the end.
+    internal static ValueTask<SqliteIdempotencyTransaction> Begin(SqliteIdempotencyStore store, SqliteConnection? connection, CancellationToken cancellationToken)
     {
-        var transaction = new SqliteIdempotencyTransaction(store);
+        var transaction = new SqliteIdempotencyTransaction(store, connection);
         AmbientTransaction.Value = transaction;
         return transaction.OpenAsync(cancellationToken);
     }
@@ -186,7 +193,15 @@ public sealed class SqliteIdempotencyTransaction : IIdempotencyTransaction<Sqlit
     {
         try
         {
-            _connection = await Store.RentAsync(cancellationToken).ConfigureAwait(false);
+            if (_connection is null)
+            {
+                _connection = await Store.RentAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await Store.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             return this;
         }
         catch

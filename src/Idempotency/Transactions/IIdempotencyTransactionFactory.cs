@@ -1,3 +1,5 @@
+using System.Data.Common;
+
 namespace Idempotency;
 
 /// <summary>
@@ -16,4 +18,17 @@ public interface IIdempotencyTransactionFactory
     /// <param name="cancellationToken">Cancels opening the connection.</param>
     /// <returns>The transaction; dispose it (which rolls back unless it committed).</returns>
     ValueTask<IIdempotencyTransaction> BeginAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Begins the transaction on a connection the caller owns (an Entity Framework Core context's, so the context's writes
+    /// and the idempotency record share it) and makes it the ambient one of the calling async flow, like
+    /// <see cref="BeginAsync(CancellationToken)"/>. The connection must be the store's driver's, open, to the store's
+    /// database, with no transaction of its own; disposing the transaction rolls back what did not commit and leaves the
+    /// connection open.
+    /// </summary>
+    /// <param name="connection">The open connection to begin the transaction on.</param>
+    /// <param name="cancellationToken">Cancels beginning the transaction.</param>
+    /// <returns>The transaction; dispose it (which rolls back unless it committed).</returns>
+    /// <exception cref="ArgumentException">The connection is not the store's driver's.</exception>
+    ValueTask<IIdempotencyTransaction> BeginAsync(DbConnection connection, CancellationToken cancellationToken);
 }

@@ -23,7 +23,7 @@ public abstract class TransactionalIdempotencyExecutor<TTransaction, TDatabase>
     /// <param name="executor">The executor, over the store whose transactions this runs in.</param>
     /// <param name="begin">
     /// Begins a transaction of that store and makes it the ambient one of the calling flow (the store's
-    /// <c>BeginTransactionAsync</c>; see <see cref="IIdempotencyTransactionFactory.BeginAsync"/>).
+    /// <c>BeginTransactionAsync</c>; see <see cref="IIdempotencyTransactionFactory.BeginAsync(CancellationToken)"/>).
     /// </param>
     /// <param name="loggerFactory">Logging; none when <see langword="null"/>.</param>
     protected TransactionalIdempotencyExecutor(IIdempotencyExecutor executor, Func<CancellationToken, ValueTask<TTransaction>> begin, ILoggerFactory? loggerFactory)
