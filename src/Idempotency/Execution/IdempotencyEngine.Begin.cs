@@ -92,7 +92,28 @@ internal sealed partial class IdempotencyEngine
 
                 if (result.IsAcquired)
                 {
-                    return IdempotencyClaim.Acquired(new AcquiredClaim(_context, plan, storeKey, ownerToken, now, activity), plan, activity);
+                    var answeredAt = _context.Clock.GetUtcNow();
+                    if (answeredAt - now < plan.LeaseAt(now) / 3)
+                    {
+                        return IdempotencyClaim.Acquired(new AcquiredClaim(_context, plan, storeKey, ownerToken, now, activity), plan, activity);
+                    }
+
+                    // The answer came late (a starved process, a slow network): the lease may have lapsed before the work
+                    // could start, and another owner may have taken the key over. Confirm the claim by renewing it before
+                    // anything runs; refused means it was taken over, so claim again and get that owner's answer.
+                    switch (await ConfirmLateClaimAsync(plan, storeKey, ownerToken, answeredAt, cancellationToken).ConfigureAwait(false))
+                    {
+                        case true:
+                            return IdempotencyClaim.Acquired(new AcquiredClaim(_context, plan, storeKey, ownerToken, answeredAt, activity), plan, activity);
+                        case false:
+                            Log.LateClaimTakenOver(_context.Logger, plan.Name, storeKey);
+                            continue;
+                        case null:
+                            await ReleaseOrphanAsync(storeKey, ownerToken, plan.Name).ConfigureAwait(false);
+                            return StoreFailed(plan, activity, new IdempotencyStoreUnavailableException("The store did not confirm a claim whose answer came after a third of its lease."));
+                        default:
+                            throw new UnreachableException();
+                    }
                 }
 
                 var existing = result.Existing!;
@@ -116,6 +137,24 @@ internal sealed partial class IdempotencyEngine
         {
             // Only the caller's cancellation gets here: every store outcome above is an answer.
             activity?.Dispose();
+            throw;
+        }
+    }
+
+    // true: still this claim's; false: refused (taken over, or gone); null: the store failed to answer.
+    private async ValueTask<bool?> ConfirmLateClaimAsync(ExecutionPlan plan, string storeKey, string ownerToken, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _context.Store.RenewAsync(storeKey, ownerToken, now, plan.LeaseAt(now), plan.Name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IdempotencyStoreUnavailableException)
+        {
+            return null;
+        }
+        catch (OperationCanceledException)
+        {
+            await ReleaseOrphanAsync(storeKey, ownerToken, plan.Name).ConfigureAwait(false);
             throw;
         }
     }

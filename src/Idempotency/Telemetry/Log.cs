@@ -85,4 +85,7 @@ internal static partial class Log
 
     [LoggerMessage(26, LogLevel.Warning, "The database transaction of {Operation}, run without a claim (no key, or fail-open), did not commit: its writes were not kept", EventName = "UnclaimedTransactionNotCommitted")]
     public static partial void UnclaimedTransactionNotCommitted(ILogger logger, Exception exception, string operation);
+
+    [LoggerMessage(27, LogLevel.Warning, "The claim of {Operation} at {StoreKey} was answered after its lease could lapse and another owner had taken the key over; the work did not run, the key is claimed again", EventName = "LateClaimTakenOver")]
+    public static partial void LateClaimTakenOver(ILogger logger, string operation, string storeKey);
 }
