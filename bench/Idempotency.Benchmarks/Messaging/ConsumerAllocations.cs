@@ -66,7 +66,6 @@ internal static class ConsumerAllocations
     private static async Task<(double Bytes, int Asynchronous)> MeasureAsync(IIdempotentConsumer consumer, List<InboundMessage> messages)
     {
         var asynchronous = 0;
-        var started = System.Diagnostics.Stopwatch.StartNew();
         var before = GC.GetTotalAllocatedBytes(precise: true);
         foreach (var message in messages)
         {
@@ -79,7 +78,6 @@ internal static class ConsumerAllocations
             _ = await pending;
         }
 
-        Console.Error.WriteLine($"{started.Elapsed.TotalMicroseconds / messages.Count:F1} us/msg");
         return ((double)(GC.GetTotalAllocatedBytes(precise: true) - before) / messages.Count, asynchronous);
     }
 
