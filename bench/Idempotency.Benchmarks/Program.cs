@@ -95,12 +95,21 @@ if (args is ["dynamodb-ab", ..])
 }
 
 // `messaging-ab [nats|rabbitmq|kafka|all]`: each message consumer with the library (in-memory and Redis stores) against
-// the same broker consumer without it. `smoke` runs one short round per adapter, to check it works (numbers mean nothing).
+// the same broker consumer without it. `smoke` runs one short round per adapter, to check it works (numbers mean nothing);
+// `batch=N` sets the messages per batch.
 if (args is ["messaging-ab", ..])
 {
     string[] all = ["nats", "rabbitmq", "kafka"];
     var chosen = args.Skip(1).Where(all.Contains).ToArray();
-    await MessagingBench.RunAsync(chosen.Length > 0 ? chosen : all, smoke: args.Contains("smoke"), Console.Out);
+    var batch = args.FirstOrDefault(a => a.StartsWith("batch=", StringComparison.Ordinal)) is { } size ? int.Parse(size["batch=".Length..], System.Globalization.CultureInfo.InvariantCulture) : (int?)null;
+    await MessagingBench.RunAsync(chosen.Length > 0 ? chosen : all, smoke: args.Contains("smoke"), Console.Out, batch);
+    return;
+}
+
+// `messaging-alloc`: bytes per message of the shared consumer path on the in-memory store (no broker, no timing).
+if (args is ["messaging-alloc", ..])
+{
+    await ConsumerAllocations.RunAsync(Console.Out);
     return;
 }
 

@@ -30,33 +30,31 @@ internal sealed class IdempotentConsumer : IIdempotentConsumer
     }
 
     /// <inheritdoc/>
-    public async ValueTask<ProcessingResult<T>> ProcessAsync<T>(InboundMessage message, string handler, Func<InboundMessage, CancellationToken, ValueTask<T>> handle, CancellationToken cancellationToken)
+    public ValueTask<ProcessingResult<T>> ProcessAsync<T>(InboundMessage message, string handler, Func<InboundMessage, CancellationToken, ValueTask<T>> handle, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(handle);
-        return await RunAsync(message, handler, handle, hasResult: true, cancellationToken).ConfigureAwait(false);
+        return RunAsync<T>(message, handler, handle, cancellationToken);
     }
 
     // The engine's bound on request names.
     private const int MaxEventTypeLength = 200;
 
     /// <inheritdoc/>
-    public async ValueTask<ProcessingResult> ProcessAsync(InboundMessage message, string handler, Func<InboundMessage, CancellationToken, ValueTask> handle, CancellationToken cancellationToken)
+    public ValueTask<ProcessingResult> ProcessAsync(InboundMessage message, string handler, Func<InboundMessage, CancellationToken, ValueTask> handle, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(handle);
-        return await RunAsync<NoResult>(
-            message,
-            handler,
-            async (m, ct) =>
-            {
-                await handle(m, ct).ConfigureAwait(false);
-                return default;
-            },
-            hasResult: false,
-            cancellationToken).ConfigureAwait(false);
+
+        // The handler is passed as it is (no wrapping closure and state machine per message): RunAsync knows its kind by T.
+        var pending = RunAsync<NoResult>(message, handler, handle, cancellationToken);
+        return pending.IsCompletedSuccessfully ? new(pending.Result) : WidenAsync(pending);
+
+        static async ValueTask<ProcessingResult> WidenAsync(ValueTask<ProcessingResult<NoResult>> pending) => await pending.ConfigureAwait(false);
     }
 
-    private async ValueTask<ProcessingResult<T>> RunAsync<T>(InboundMessage message, string handler, Func<InboundMessage, CancellationToken, ValueTask<T>> handle, bool hasResult, CancellationToken cancellationToken)
+    // handle: a Func<InboundMessage, CancellationToken, ValueTask<T>>, or, for NoResult, a Func<InboundMessage, CancellationToken, ValueTask>.
+    private async ValueTask<ProcessingResult<T>> RunAsync<T>(InboundMessage message, string handler, Delegate handle, CancellationToken cancellationToken)
     {
+        var hasResult = typeof(T) != typeof(NoResult);
         ArgumentNullException.ThrowIfNull(message);
         ArgumentException.ThrowIfNullOrWhiteSpace(handler);
         if (message.EventType.Length is 0 or > MaxEventTypeLength)
@@ -83,7 +81,7 @@ internal sealed class IdempotentConsumer : IIdempotentConsumer
         {
             var result = claim.Status switch
             {
-                IdempotencyClaimStatus.Acquired or IdempotencyClaimStatus.FailedOpen => await RunHandlerAsync(claim, message, handle, hasResult, source, cancellationToken).ConfigureAwait(false),
+                IdempotencyClaimStatus.Acquired or IdempotencyClaimStatus.FailedOpen => await RunHandlerAsync<T>(claim, message, handle, hasResult, source, cancellationToken).ConfigureAwait(false),
                 IdempotencyClaimStatus.Replayed => Duplicate<T>(claim, message, source, hasResult),
                 IdempotencyClaimStatus.ResultNotStored => new ProcessingResult<T>(MessageOutcome.Duplicate, source) { Reason = claim.Reason },
                 IdempotencyClaimStatus.InProgress => new ProcessingResult<T>(MessageOutcome.InProgress, source) { RetryAfter = claim.RetryAfter },
@@ -99,14 +97,22 @@ internal sealed class IdempotentConsumer : IIdempotentConsumer
         }
     }
 
-    private async ValueTask<ProcessingResult<T>> RunHandlerAsync<T>(IdempotencyClaim claim, InboundMessage message, Func<InboundMessage, CancellationToken, ValueTask<T>> handle, bool hasResult, MessageKeySource source, CancellationToken cancellationToken)
+    private async ValueTask<ProcessingResult<T>> RunHandlerAsync<T>(IdempotencyClaim claim, InboundMessage message, Delegate handle, bool hasResult, MessageKeySource source, CancellationToken cancellationToken)
     {
         T value;
         try
         {
             await using (ProgressHeartbeat.Start(message, _options.ProgressInterval, _logger).ConfigureAwait(false))
             {
-                value = await handle(message, cancellationToken).ConfigureAwait(false);
+                if (hasResult)
+                {
+                    value = await ((Func<InboundMessage, CancellationToken, ValueTask<T>>)handle)(message, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await ((Func<InboundMessage, CancellationToken, ValueTask>)handle)(message, cancellationToken).ConfigureAwait(false);
+                    value = default!;
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

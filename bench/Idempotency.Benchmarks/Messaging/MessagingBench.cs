@@ -28,7 +28,9 @@ internal static class MessagingBench
     /// <param name="adapters">Some of <c>nats</c>, <c>rabbitmq</c>, <c>kafka</c>.</param>
     /// <param name="smoke">One short round per adapter, to check it runs (the numbers mean nothing).</param>
     /// <param name="output">Where the rows go.</param>
-    public static async Task RunAsync(IReadOnlyList<string> adapters, bool smoke, TextWriter output)
+    /// <param name="batch">Messages per batch instead of the default (a smoke run of Kafka with more than
+    /// <c>MaxBufferedPerPartition</c> messages exercises the partition's pause and resume).</param>
+    public static async Task RunAsync(IReadOnlyList<string> adapters, bool smoke, TextWriter output, int? batch = null)
     {
         await using var redis = await RedisStore.StartAsync();
         output.WriteLine(Header);
@@ -42,13 +44,13 @@ internal static class MessagingBench
                 output.WriteLine($"// {bench.Name} check, {contender.Label()}: {await CheckAsync(bench, contender)}");
             }
 
-            var (rounds, batch) = smoke ? (1, 500) : (Rounds, BatchOf(adapter));
-            foreach (var line in await MeasureAsync(bench, rounds, batch))
+            var (rounds, size) = smoke ? (1, batch ?? 500) : (Rounds, batch ?? BatchOf(adapter));
+            foreach (var line in await MeasureAsync(bench, rounds, size))
             {
                 output.WriteLine(line);
             }
 
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"// {bench.Name}: {rounds} rounds of {batch} messages per side, run in {started.Elapsed.TotalSeconds:F0} s"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"// {bench.Name}: {rounds} rounds of {size} messages per side, run in {started.Elapsed.TotalSeconds:F0} s"));
         }
     }
 

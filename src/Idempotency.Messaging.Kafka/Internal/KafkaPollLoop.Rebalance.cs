@@ -16,7 +16,7 @@ internal sealed partial class KafkaPollLoop
 
     private KafkaPartitionWorker Start(TopicPartition partition)
     {
-        var worker = new KafkaPartitionWorker(partition, _processor, Done, _abortAll.Token, _logger);
+        var worker = new KafkaPartitionWorker(partition, _processor, Progressed, Wake, _options.MaxBufferedPerPartition / 2, _abortAll.Token, _logger);
         _workers[partition] = worker;
         return worker;
     }
@@ -39,13 +39,15 @@ internal sealed partial class KafkaPollLoop
         Task.WhenAll(workers.Select(w => w.StopAsync(_options.DrainTimeout))).GetAwaiter().GetResult();
 
         // The workers' last finished records are stored while the partitions are still assigned.
-        RunWorkerRequests();
         foreach (var worker in workers)
         {
+            Store(worker);
             if (worker.Paused)
             {
                 // A partition stays paused across a rebalance: resume it, or a later assignment would never fetch it.
                 _consumer.Resume([worker.Partition]);
+                worker.Paused = false;
+                _paused.Remove(worker);
             }
 
             _workers.Remove(worker.Partition);

@@ -17,7 +17,9 @@ internal sealed partial class KafkaPollLoop : IDisposable
     private readonly ILogger _logger;
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
     private readonly Dictionary<TopicPartition, KafkaPartitionWorker> _workers = [];
-    private readonly ConcurrentQueue<Action> _fromWorkers = new();
+    private readonly List<KafkaPartitionWorker> _paused = [];
+    private readonly ConcurrentQueue<KafkaPartitionWorker> _progressed = new();
+    private readonly ManualResetEventSlim _wake = new();
     private readonly CancellationTokenSource _abortAll = new();
 
     public KafkaPollLoop(KafkaConsumerOptions options, KafkaRecordProcessor processor, KafkaClientLog clientLog, ILogger logger)
@@ -50,11 +52,17 @@ internal sealed partial class KafkaPollLoop : IDisposable
         {
             while (!stopping.IsCancellationRequested)
             {
-                RunWorkerRequests();
+                // Reset before looking: a worker that becomes resumable from here on wakes the wait below.
+                _wake.Reset();
+                TakeProgress();
+
+                // While a partition is paused, a poll must not sleep through the moment its worker drains: poll without
+                // waiting, and wait for that moment (or the poll interval) when there is nothing to fetch.
+                var waitForWorkers = _paused.Count > 0;
                 ConsumeResult<byte[]?, byte[]?>? record;
                 try
                 {
-                    record = _consumer.Consume(KafkaConsumerDefaults.PollInterval);
+                    record = _consumer.Consume(waitForWorkers ? TimeSpan.Zero : KafkaConsumerDefaults.PollInterval);
                 }
                 catch (ConsumeException ex) when (!ex.Error.IsFatal)
                 {
@@ -65,6 +73,10 @@ internal sealed partial class KafkaPollLoop : IDisposable
                 if (record is { IsPartitionEOF: false })
                 {
                     Dispatch(record);
+                }
+                else if (record is null && waitForWorkers)
+                {
+                    _wake.Wait(KafkaConsumerDefaults.PollInterval);
                 }
             }
         }
@@ -84,6 +96,7 @@ internal sealed partial class KafkaPollLoop : IDisposable
     {
         _consumer.Dispose();
         _abortAll.Dispose();
+        _wake.Dispose();
     }
 
     private void Dispatch(ConsumeResult<byte[]?, byte[]?> record)
@@ -95,20 +108,75 @@ internal sealed partial class KafkaPollLoop : IDisposable
 
         worker.Enqueue(record);
 
-        // Pausing drops what librdkafka prefetched; resuming fetches from the record after this one.
-        if (!worker.Paused && worker.Buffered >= _options.MaxBufferedPerPartition)
+        if (worker.Paused || worker.Buffered < _options.MaxBufferedPerPartition)
         {
-            _consumer.Pause([record.TopicPartition]);
-            worker.Paused = true;
+            return;
+        }
+
+        // Full. Pausing drops what librdkafka prefetched (resuming fetches it again, from the record after this one), so
+        // a worker that keeps up gets a poll interval to make some room first: the loop waits, polling nothing
+        // meanwhile (rebalance callbacks included), which is no longer than one poll would wait.
+        worker.WakeAt = _options.MaxBufferedPerPartition - Math.Max(1, _options.MaxBufferedPerPartition / 8);
+        _wake.Reset();
+        if (worker.Buffered > worker.WakeAt)
+        {
+            _wake.Wait(KafkaConsumerDefaults.PollInterval);
+        }
+
+        if (worker.Buffered <= worker.WakeAt)
+        {
+            worker.WakeAt = KafkaPartitionWorker.NoWake;
+            return;
+        }
+
+        // A slow handler: the partition waits, paused, until its worker drained half of what it holds. WakeAt is set
+        // first, so the worker, draining meanwhile, says when.
+        worker.WakeAt = worker.ResumeAt;
+        worker.Paused = true;
+        _paused.Add(worker);
+        _consumer.Pause([record.TopicPartition]);
+    }
+
+    // Called by a worker, from a pool thread, once until the loop takes its progress.
+    private void Progressed(KafkaPartitionWorker worker) => _progressed.Enqueue(worker);
+
+    // Called by a worker, from a pool thread, once it drained down to its WakeAt.
+    private void Wake() => _wake.Set();
+
+    /// <summary>
+    /// On this loop's thread: stores the offset of the last record each worker finished (one store covers every record
+    /// before it in the partition), and resumes the paused partitions whose workers drained enough.
+    /// </summary>
+    private void TakeProgress()
+    {
+        while (_progressed.TryDequeue(out var worker))
+        {
+            if (_workers.TryGetValue(worker.Partition, out var current) && current == worker)
+            {
+                Store(worker);
+            }
+
+            // Otherwise revoked meanwhile: its records are delivered again to the partition's next owner.
+        }
+
+        for (var i = _paused.Count - 1; i >= 0; i--)
+        {
+            var worker = _paused[i];
+            if (worker.MayResume)
+            {
+                _consumer.Resume([worker.Partition]);
+                worker.Paused = false;
+                worker.WakeAt = KafkaPartitionWorker.NoWake;
+                _paused.RemoveAt(i);
+            }
         }
     }
 
-    // Called by a worker, from a pool thread: the store happens on this loop's thread.
-    private void Done(KafkaPartitionWorker worker, ConsumeResult<byte[]?, byte[]?> record) => _fromWorkers.Enqueue(() =>
+    private void Store(KafkaPartitionWorker worker)
     {
-        if (!_workers.TryGetValue(worker.Partition, out var current) || current != worker)
+        if (worker.TakeFinished() is not { } record)
         {
-            return; // revoked meanwhile: the record is delivered again to the partition's next owner
+            return;
         }
 
         try
@@ -118,20 +186,6 @@ internal sealed partial class KafkaPollLoop : IDisposable
         catch (KafkaException ex)
         {
             Log.OffsetNotStored(_logger, record.Topic, record.Partition.Value, record.Offset.Value, ex.Error.Reason);
-        }
-
-        if (worker.Paused && worker.Buffered <= _options.MaxBufferedPerPartition / 2)
-        {
-            _consumer.Resume([worker.Partition]);
-            worker.Paused = false;
-        }
-    });
-
-    private void RunWorkerRequests()
-    {
-        while (_fromWorkers.TryDequeue(out var request))
-        {
-            request();
         }
     }
 }

@@ -31,7 +31,7 @@ internal readonly record struct DeliveryAnswer(AnswerKind Kind, TimeSpan Delay, 
     /// </summary>
     public static DeliveryAnswer Decide(IReadOnlyList<HandlerResult> results, long delivery, RedeliverySchedule schedule)
     {
-        if (results.All(static r => r.Acknowledge))
+        if (AllAcknowledge(results))
         {
             return new(AnswerKind.Ack, TimeSpan.Zero, null, null);
         }
@@ -54,6 +54,20 @@ internal readonly record struct DeliveryAnswer(AnswerKind Kind, TimeSpan Delay, 
         var wait = schedule.WaitAfter(delivery);
         var delay = retrying.Max(r => r.Outcome == MessageOutcome.Failed ? wait : TimeSpanMin(r.RetryAfter, wait));
         return new(AnswerKind.Nak, delay, pending, pending.Reason);
+    }
+
+    // The answer of almost every delivery: a loop, without the boxed enumerator of a query.
+    private static bool AllAcknowledge(IReadOnlyList<HandlerResult> results)
+    {
+        for (var i = 0; i < results.Count; i++)
+        {
+            if (!results[i].Acknowledge)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static TimeSpan TimeSpanMin(TimeSpan a, TimeSpan b) => a < b ? a : b;

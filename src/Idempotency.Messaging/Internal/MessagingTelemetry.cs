@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace Idempotency.Messaging;
@@ -21,12 +22,15 @@ internal sealed class MessagingTelemetry
     {
         if (_messages is { Enabled: true } messages)
         {
-            messages.Add(
-                1,
-                new(IdempotencyTelemetry.OperationTag, eventType),
-                new(HandlerTag, handler),
-                new(IdempotencyTelemetry.OutcomeTag, OutcomeName(result.Outcome)),
-                new(KeySourceTag, KeySourceName(result.KeySource)));
+            // A TagList holds the four tags inline: the params overload would allocate an array per message.
+            var tags = new TagList
+            {
+                { IdempotencyTelemetry.OperationTag, eventType },
+                { HandlerTag, handler },
+                { IdempotencyTelemetry.OutcomeTag, OutcomeName(result.Outcome) },
+                { KeySourceTag, KeySourceName(result.KeySource) },
+            };
+            messages.Add(1, in tags);
         }
     }
 

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Idempotency;
 
@@ -42,26 +44,26 @@ internal static class CanonicalJson
                 WriteObject(element, output, excluded);
                 break;
             case JsonValueKind.Array:
-                Append(output, "[");
+                Append(output, "["u8);
                 var first = true;
                 foreach (var item in element.EnumerateArray())
                 {
                     if (!first)
                     {
-                        Append(output, ",");
+                        Append(output, ","u8);
                     }
 
                     first = false;
                     WriteValue(item, output, []);
                 }
 
-                Append(output, "]");
+                Append(output, "]"u8);
                 break;
             case JsonValueKind.String:
-                WriteString(element.GetString()!, output);
+                WriteString(element, output);
                 break;
             case JsonValueKind.Number:
-                Append(output, NormalizeNumber(element.GetRawText()));
+                WriteNumber(element, output);
                 break;
             default:
                 Append(output, element.GetRawText());
@@ -71,55 +73,121 @@ internal static class CanonicalJson
 
     private static void WriteObject(JsonElement element, IBufferWriter<byte> output, ReadOnlySpan<string> excluded)
     {
-        var properties = new List<JsonProperty>();
-        foreach (var property in element.EnumerateObject())
+        // A pooled array and an in-place sort: no list, no LINQ ordering per object.
+        var properties = ArrayPool<Member>.Shared.Rent(Math.Max(4, element.GetPropertyCount()));
+        var count = 0;
+        try
         {
-            if (!excluded.Contains(property.Name))
+            foreach (var property in element.EnumerateObject())
             {
-                properties.Add(property);
-            }
-        }
-
-        // Stable sort: duplicate names keep their document order.
-        var sorted = properties.Select((p, i) => (p, i)).OrderBy(x => x.p.Name, StringComparer.Ordinal).ThenBy(x => x.i);
-        Append(output, "{");
-        var first = true;
-        foreach (var (property, _) in sorted)
-        {
-            if (!first)
-            {
-                Append(output, ",");
+                var name = property.Name;
+                if (!excluded.Contains(name))
+                {
+                    properties[count] = new Member(name, count, property.Value);
+                    count++;
+                }
             }
 
-            first = false;
-            WriteString(property.Name, output);
-            Append(output, ":");
-            WriteValue(property.Value, output, []);
+            // Stable: duplicate names keep their document order.
+            var members = properties.AsSpan(0, count);
+            members.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name) is var byName and not 0 ? byName : a.Order.CompareTo(b.Order));
+            Append(output, "{"u8);
+            for (var i = 0; i < members.Length; i++)
+            {
+                if (i > 0)
+                {
+                    Append(output, ","u8);
+                }
+
+                WriteString(members[i].Name, output);
+                Append(output, ":"u8);
+                WriteValue(members[i].Value, output, []);
+            }
+
+            Append(output, "}"u8);
+        }
+        finally
+        {
+            properties.AsSpan(0, count).Clear();
+            ArrayPool<Member>.Shared.Return(properties);
+        }
+    }
+
+    // A string without escapes in the document is its own canonical form (JSON forbids raw quotes, backslashes and control
+    // characters in strings): copied as it is, once its UTF-8 is known to be valid (decoding it would have failed).
+    private static void WriteString(JsonElement element, IBufferWriter<byte> output)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(element);
+        if (raw.Contains((byte)'\\'))
+        {
+            WriteString(element.GetString()!, output);
+            return;
         }
 
-        Append(output, "}");
+        if (raw is [(byte)'"', .., (byte)'"'] && raw.Length >= 2)
+        {
+            raw = raw[1..^1];
+        }
+
+        if (!Utf8.IsValid(raw))
+        {
+            throw new InvalidOperationException("The JSON string is not valid UTF-8.");
+        }
+
+        Append(output, "\""u8);
+        Append(output, raw);
+        Append(output, "\""u8);
     }
 
     private static void WriteString(string value, IBufferWriter<byte> output)
     {
-        var builder = new StringBuilder(value.Length + 2).Append('"');
-        foreach (var c in value)
+        Append(output, "\""u8);
+        var run = 0; // start of the characters not yet written, which need no escape
+        for (var i = 0; i < value.Length; i++)
         {
+            var c = value[i];
+            if (c is not ('"' or '\\' or < ' '))
+            {
+                continue;
+            }
+
+            Append(output, value.AsSpan(run, i - run));
+            run = i + 1;
             switch (c)
             {
-                case '"': builder.Append("\\\""); break;
-                case '\\': builder.Append("\\\\"); break;
-                case '\b': builder.Append("\\b"); break;
-                case '\f': builder.Append("\\f"); break;
-                case '\n': builder.Append("\\n"); break;
-                case '\r': builder.Append("\\r"); break;
-                case '\t': builder.Append("\\t"); break;
-                case < ' ': builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)); break;
-                default: builder.Append(c); break;
+                case '"': Append(output, "\\\""u8); break;
+                case '\\': Append(output, "\\\\"u8); break;
+                case '\b': Append(output, "\\b"u8); break;
+                case '\f': Append(output, "\\f"u8); break;
+                case '\n': Append(output, "\\n"u8); break;
+                case '\r': Append(output, "\\r"u8); break;
+                case '\t': Append(output, "\\t"u8); break;
+                default:
+                    Span<byte> escape = [(byte)'\\', (byte)'u', (byte)'0', (byte)'0', Hex(c >> 4), Hex(c & 0xF)];
+                    Append(output, escape);
+                    break;
             }
         }
 
-        Append(output, builder.Append('"').ToString());
+        Append(output, value.AsSpan(run));
+        Append(output, "\""u8);
+    }
+
+    private static byte Hex(int digit) => (byte)(digit < 10 ? '0' + digit : 'a' + digit - 10);
+
+    // An integer of at most 21 digits is already canonical (JSON forbids leading zeros), unless it is "-0", the one
+    // spelling of zero with a sign. Anything else (a fraction, an exponent, more digits, minus zero) is normalized.
+    private static void WriteNumber(JsonElement element, IBufferWriter<byte> output)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(element);
+        var digits = raw.Length - (raw[0] == (byte)'-' ? 1 : 0);
+        if (digits <= 21 && raw.IndexOfAny(".eE"u8) < 0 && !raw.SequenceEqual("-0"u8))
+        {
+            Append(output, raw);
+            return;
+        }
+
+        Append(output, NormalizeNumber(element.GetRawText()));
     }
 
     /// <summary>
@@ -208,9 +276,23 @@ internal static class CanonicalJson
         return negative ? -value : value;
     }
 
-    private static void Append(IBufferWriter<byte> output, string text)
+    private static void Append(IBufferWriter<byte> output, ReadOnlySpan<char> text)
     {
+        if (text.IsEmpty)
+        {
+            return;
+        }
+
         var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
         output.Advance(Encoding.UTF8.GetBytes(text, span));
     }
+
+    private static void Append(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(output.GetSpan(bytes.Length));
+        output.Advance(bytes.Length);
+    }
+
+    /// <summary>An object's property as it is sorted: by name, then by where it stood.</summary>
+    private readonly record struct Member(string Name, int Order, JsonElement Value);
 }

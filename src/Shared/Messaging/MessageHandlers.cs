@@ -32,7 +32,20 @@ internal sealed class MessageHandlers : IReadOnlyList<MessageHandler>
     }
 
     /// <summary>The handlers a message of <paramref name="eventType"/> goes to, in the order they were added.</summary>
-    public List<MessageHandler> For(string eventType) => _handlers.Where(h => h.Takes(eventType)).ToList();
+    public List<MessageHandler> For(string eventType)
+    {
+        // Called for every delivery: a plain loop, without the closure and iterator of a query.
+        var handlers = new List<MessageHandler>(_handlers.Count);
+        foreach (var handler in _handlers)
+        {
+            if (handler.Takes(eventType))
+            {
+                handlers.Add(handler);
+            }
+        }
+
+        return handlers;
+    }
 
     /// <summary>Every problem of the handlers: none added, a name that is not a valid operation name, one name added twice for one event type.</summary>
     /// <param name="addHandler">The options' AddHandler method, as the message names it.</param>
