@@ -78,7 +78,7 @@ public sealed class OpenApiDocumentTests
         Assert.Equal(512, schema.GetProperty("maxLength").GetInt32());   // a 255-character key, quoted, every character escaped
         Assert.Equal(DefaultPattern, schema.GetProperty("pattern").GetString());
         Assert.Equal(
-            "A unique key for this operation, the same on every retry of it: 1 to 255 printable ASCII characters, a Structured Field string (\"…\", RFC 8941) or bare. A retry with the key gets the first response again instead of running the operation twice.",
+            "A unique key for this operation, the same on every retry of it: 1 to 255 printable ASCII characters as a Structured Field string (\"abc\", RFC 8941) or bare (abc). A retry with the key gets the first response again instead of running the operation twice.",
             key.GetProperty("description").GetString());
     }
 

@@ -42,7 +42,7 @@ internal sealed class IdempotencyOperationTransformer : IOpenApiOperationTransfo
         }
 
         var required = requirement == KeyRequirement.Required;
-        var form = http.StrictHeaderParsing ? "a Structured Field string (\"…\", RFC 8941)" : "a Structured Field string (\"…\", RFC 8941) or bare";
+        var form = http.StrictHeaderParsing ? "as a Structured Field string (\"abc\", RFC 8941)" : "as a Structured Field string (\"abc\", RFC 8941) or bare (abc)";
         operation.Parameters.Add(new OpenApiParameter
         {
             Name = http.HeaderName,
@@ -50,7 +50,7 @@ internal sealed class IdempotencyOperationTransformer : IOpenApiOperationTransfo
             Required = required,
             Description = string.Create(
                 CultureInfo.InvariantCulture,
-                $"A unique key for this operation, the same on every retry of it: 1 to {core.MaxKeyLength} printable ASCII characters, {form}. A retry with the key gets the first response again instead of running the operation twice.")
+                $"A unique key for this operation, the same on every retry of it: 1 to {core.MaxKeyLength} printable ASCII characters {form}. A retry with the key gets the first response again instead of running the operation twice.")
                 + (required ? string.Empty : " Without it the request runs unprotected."),
             Schema = new OpenApiSchema
             {
