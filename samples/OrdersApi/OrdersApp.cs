@@ -38,6 +38,9 @@ public static class OrdersApp
 
         builder.Services.AddHealthChecks().AddIdempotencyStore();
 
+        // GET /openapi/v1.json: idempotent endpoints show the key header, the replay header and their problem responses.
+        builder.Services.AddOpenApi(options => options.AddIdempotency());
+
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -47,6 +50,7 @@ public static class OrdersApp
         app.UseIdempotency();
         app.MapOrdersEndpoints();
         app.MapHealthChecks("/health");
+        app.MapOpenApi();
         return app;
     }
 }

@@ -20,7 +20,7 @@ internal static class OrdersEndpoints
             {
                 runs.OrderRan();
                 return CreateAsync(http, book.Orders, "/orders", time);
-            }).RequireIdempotency();
+            }).RequireIdempotency().WithCreatedOrder();
         }
 
         // The key is optional: with one, retries replay; without one, every request runs.
@@ -28,12 +28,17 @@ internal static class OrdersEndpoints
         {
             runs.NoteRan();
             return CreateAsync(http, book.Notes, "/notes", time);
-        }).RequireIdempotency(KeyRequirement.Optional);
+        }).RequireIdempotency(KeyRequirement.Optional).WithCreatedOrder();
 
         app.MapGet("/orders/{id}", (string id, OrderBook book) => Find(book.Orders, id));
         app.MapGet("/notes/{id}", (string id, OrderBook book) => Find(book.Notes, id));
         app.MapGet("/stats", (RunCounter runs) => Results.Json(new Dictionary<string, int> { ["orders"] = runs.Orders, ["notes"] = runs.Notes }));
     }
+
+    /// <summary>Describes the creating endpoints' own answers in the OpenAPI document (the middleware's are added by AddIdempotency()).</summary>
+    internal static RouteHandlerBuilder WithCreatedOrder(this RouteHandlerBuilder endpoint) => endpoint
+        .Produces<Order>(StatusCodes.Status201Created)
+        .ProducesProblem(StatusCodes.Status400BadRequest);
 
     private static IResult Find(System.Collections.Concurrent.ConcurrentDictionary<string, Order> items, string id) =>
         items.TryGetValue(id, out var item)

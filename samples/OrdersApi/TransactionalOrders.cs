@@ -63,7 +63,7 @@ internal static class TransactionalOrders
             }
 
             return result;
-        }).RequireTransactionalIdempotency();
+        }).RequireTransactionalIdempotency().WithCreatedOrder();
         return true;
     }
 

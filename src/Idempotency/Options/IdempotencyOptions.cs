@@ -128,6 +128,30 @@ public sealed class IdempotencyOptions
         return policy.Ttl;
     }
 
+    /// <summary>
+    /// Gets the settings of a policy as the engine applies them, for integrations that describe an operation (an OpenAPI
+    /// document, say). The result is a copy: changing it changes nothing.
+    /// </summary>
+    /// <param name="policyName">The policy, or <see langword="null"/> for <see cref="DefaultPolicy"/>.</param>
+    /// <returns>A copy of the policy.</returns>
+    /// <exception cref="ArgumentException">No policy has that name.</exception>
+    public IdempotencyPolicy GetPolicy(string? policyName = null)
+    {
+        var policy = DefaultPolicy.Clone();
+        if (policyName is null)
+        {
+            return policy;
+        }
+
+        if (!_policies.TryGetValue(policyName, out var configure))
+        {
+            throw new ArgumentException($"No idempotency policy is named '{policyName}'.", nameof(policyName));
+        }
+
+        configure(policy);
+        return policy;
+    }
+
     internal IReadOnlyDictionary<string, IdempotencyPolicy> BuildPolicies()
     {
         var policies = new Dictionary<string, IdempotencyPolicy>(StringComparer.Ordinal);

@@ -40,5 +40,17 @@ internal static class Http
         #endregion
     }
 
+    public static void OpenApi(WebApplicationBuilder builder)
+    {
+        #region snippet: http-openapi
+        builder.Services.AddOpenApi(options => options.AddIdempotency());   // package Idempotency.AspNetCore.OpenApi
+
+        var app = builder.Build();
+        app.UseIdempotency();
+        app.MapOpenApi();                                                    // GET /openapi/v1.json
+        app.MapPost("/orders", CreateOrder).RequireIdempotency();
+        #endregion
+    }
+
     private static IResult CreateOrder(Order order) => Results.Created($"/orders/{Guid.NewGuid()}", order);
 }
