@@ -15,7 +15,10 @@ public sealed class IdempotencyClaim : IAsyncDisposable
     private readonly EngineContext? _context;
     private readonly PayloadKind _replayedKind;
     private readonly ReadOnlyMemory<byte> _replayedBody;
-    private readonly IdempotencyStoreUnavailableException? _storeFailure;
+
+    // The details of the outcomes that stop the work, in an object of their own: acquired claims and replays, the
+    // claims of every request, stay small (they are allocated per request).
+    private readonly RejectionDetails? _details;
     private Activity? _activity;
 
     private IdempotencyClaim(IdempotencyClaimStatus status, ExecutionPlan plan, Activity? activity)
@@ -23,6 +26,13 @@ public sealed class IdempotencyClaim : IAsyncDisposable
         Status = status;
         _plan = plan;
         _activity = activity;
+    }
+
+    private IdempotencyClaim(IdempotencyClaimStatus status, ExecutionPlan plan, RejectionDetails? details)
+    {
+        Status = status;
+        _plan = plan;
+        _details = details;
     }
 
     private IdempotencyClaim(AcquiredClaim acquired, ExecutionPlan plan, Activity? activity)
@@ -43,33 +53,29 @@ public sealed class IdempotencyClaim : IAsyncDisposable
     public string? StoreKey => _plan.StoreKey;
 
     /// <summary>Gets the delay to suggest to the caller (<see cref="IdempotencyClaimStatus.InProgress"/> and <see cref="IdempotencyClaimStatus.StoreUnavailable"/>, from the policy).</summary>
-    public TimeSpan RetryAfter { get; private init; }
+    public TimeSpan RetryAfter => _details?.RetryAfter ?? default;
 
     /// <summary>Gets when the running owner's lease ends (<see cref="IdempotencyClaimStatus.InProgress"/>).</summary>
-    public DateTimeOffset? LeaseExpiresAt { get; private init; }
+    public DateTimeOffset? LeaseExpiresAt => _details?.LeaseExpiresAt;
 
     /// <summary>Gets when the stored record expires and the key may run again (<see cref="IdempotencyClaimStatus.PreviouslyFailed"/>, <see cref="IdempotencyClaimStatus.ResultNotStored"/>).</summary>
-    public DateTimeOffset? ExpiresAt { get; private init; }
+    public DateTimeOffset? ExpiresAt => _details?.ExpiresAt;
 
     /// <summary>Gets the full type name of the remembered exception (<see cref="IdempotencyClaimStatus.PreviouslyFailed"/>).</summary>
-    public string? ErrorType { get; private init; }
+    public string? ErrorType => _details?.ErrorType;
 
     /// <summary>Gets the message of the remembered exception (<see cref="IdempotencyClaimStatus.PreviouslyFailed"/>).</summary>
-    public string? ErrorMessage { get; private init; }
+    public string? ErrorMessage => _details?.ErrorMessage;
 
     /// <summary>Gets why the key is invalid, the record unreadable, or the result not stored; never contains the key.</summary>
-    public string? Reason { get; private init; }
+    public string? Reason => _details?.Reason;
 
     /// <summary>
     /// Gets the store's failure (<see cref="IdempotencyClaimStatus.StoreUnavailable"/>; an <see cref="IdempotencyStoreFullException"/>
     /// when a bounded store is full), or, once a completion answered <see cref="IdempotencyCompletion.NotCommitted"/>, why
     /// the transaction the claim joined did not commit.
     /// </summary>
-    public IdempotencyStoreUnavailableException? StoreFailure
-    {
-        get => _storeFailure ?? _acquired?.NotCommitted;
-        private init => _storeFailure = value;
-    }
+    public IdempotencyStoreUnavailableException? StoreFailure => _details?.StoreFailure ?? _acquired?.NotCommitted;
 
     /// <summary>Gets a value indicating whether another owner took the key over while this claim held it.</summary>
     public bool LeaseLost => _acquired?.LeaseLost == true;
@@ -214,18 +220,19 @@ public sealed class IdempotencyClaim : IAsyncDisposable
     internal static IdempotencyClaim Unprotected(IdempotencyClaimStatus status, ExecutionPlan plan, Activity? activity) => new(status, plan, activity);
 
     internal static IdempotencyClaim InProgress(ExecutionPlan plan, TimeSpan retryAfter, DateTimeOffset leaseExpiresAt) =>
-        new(IdempotencyClaimStatus.InProgress, plan, null) { RetryAfter = retryAfter, LeaseExpiresAt = leaseExpiresAt };
+        new(IdempotencyClaimStatus.InProgress, plan, new RejectionDetails { RetryAfter = retryAfter, LeaseExpiresAt = leaseExpiresAt });
 
     internal static IdempotencyClaim PreviouslyFailed(ExecutionPlan plan, StoredFailure failure, DateTimeOffset expiresAt) =>
-        new(IdempotencyClaimStatus.PreviouslyFailed, plan, null) { ErrorType = failure.Type, ErrorMessage = failure.Message, ExpiresAt = expiresAt };
+        new(IdempotencyClaimStatus.PreviouslyFailed, plan, new RejectionDetails { ErrorType = failure.Type, ErrorMessage = failure.Message, ExpiresAt = expiresAt });
 
     internal static IdempotencyClaim ResultNotStored(ExecutionPlan plan, string reason, DateTimeOffset expiresAt) =>
-        new(IdempotencyClaimStatus.ResultNotStored, plan, null) { Reason = reason, ExpiresAt = expiresAt };
+        new(IdempotencyClaimStatus.ResultNotStored, plan, new RejectionDetails { Reason = reason, ExpiresAt = expiresAt });
 
     internal static IdempotencyClaim Unavailable(ExecutionPlan plan, IdempotencyStoreUnavailableException failure) =>
-        new(IdempotencyClaimStatus.StoreUnavailable, plan, null) { StoreFailure = failure, RetryAfter = plan.Policy.StoreUnavailableRetryAfter };
+        new(IdempotencyClaimStatus.StoreUnavailable, plan, new RejectionDetails { StoreFailure = failure, RetryAfter = plan.Policy.StoreUnavailableRetryAfter });
 
-    internal static IdempotencyClaim Rejected(IdempotencyClaimStatus status, ExecutionPlan plan, string? reason = null) => new(status, plan, null) { Reason = reason };
+    internal static IdempotencyClaim Rejected(IdempotencyClaimStatus status, ExecutionPlan plan, string? reason = null) =>
+        new(status, plan, reason is null ? null : new RejectionDetails { Reason = reason });
 
     private AcquiredClaim? Owned() => Status switch
     {
