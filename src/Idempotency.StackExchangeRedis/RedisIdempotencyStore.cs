@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -74,7 +75,21 @@ public sealed partial class RedisIdempotencyStore : IIdempotencyStore, IIdempote
             await _eviction.BeforeClaimAsync().ConfigureAwait(false);
         }
 
-        var value = RedisRecordFormat.EncodeClaim(request);
+        // The in-progress record travels in a pooled buffer: on a replay it is sent and discarded, on every request.
+        var length = RedisRecordFormat.ClaimLength(request);
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        RedisRecordFormat.EncodeClaim(request, buffer);
+        var result = await ClaimAsync(request, new ReadOnlyMemory<byte>(buffer, 0, length)).ConfigureAwait(false);
+
+        // Returned only once the commands that carried it have answered: a command that failed (a timeout) may still
+        // sit in the multiplexer's queue and be written later, so its buffer is left to the garbage collector.
+        ArrayPool<byte>.Shared.Return(buffer);
+        return result;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<IdempotencyClaimResult> ClaimAsync(IdempotencyClaimRequest request, ReadOnlyMemory<byte> value)
+    {
         var key = RedisKeyOf(request.Key);
         var nativeTtl = RedisRecordFormat.NativeTtlMilliseconds(request.Ttl);
         if (_setIfAbsentAndGet)
@@ -192,7 +207,7 @@ public sealed partial class RedisIdempotencyStore : IIdempotencyStore, IIdempote
 
     // Takes over a dead record (or claims on servers without SET NX GET): the script re-checks liveness atomically.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<IdempotencyClaimResult> ClaimWithScriptAsync(IdempotencyClaimRequest request, RedisKey key, byte[] value, long nativeTtl)
+    private async ValueTask<IdempotencyClaimResult> ClaimWithScriptAsync(IdempotencyClaimRequest request, RedisKey key, ReadOnlyMemory<byte> value, long nativeTtl)
     {
         RedisKey[] keys = [key];
         RedisValue[] values = [request.Now.ToUnixTimeMilliseconds(), value, nativeTtl];

@@ -31,13 +31,15 @@ internal static class RedisRecordFormat
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>Encodes the in-progress record a claim writes.</summary>
-    public static byte[] EncodeClaim(in IdempotencyClaimRequest request)
+    /// <summary>The length of the in-progress record a claim writes (see <see cref="EncodeClaim"/>).</summary>
+    public static int ClaimLength(in IdempotencyClaimRequest request) =>
+        HeaderLength + TextLength(request.OwnerToken, "owner token") + TextLength(request.Fingerprint, "fingerprint");
+
+    /// <summary>Encodes the in-progress record a claim writes into the first <see cref="ClaimLength"/> bytes of <paramref name="span"/>.</summary>
+    public static void EncodeClaim(in IdempotencyClaimRequest request, Span<byte> span)
     {
         var ownerLength = TextLength(request.OwnerToken, "owner token");
         var fingerprintLength = TextLength(request.Fingerprint, "fingerprint");
-        var value = new byte[HeaderLength + ownerLength + fingerprintLength];
-        var span = value.AsSpan();
         span[0] = Revision;
         span[1] = (byte)IdempotencyRecordStatus.InProgress;
         span[2] = 0;
@@ -48,7 +50,6 @@ internal static class RedisRecordFormat
         BinaryPrimitives.WriteUInt16LittleEndian(span[29..], (ushort)fingerprintLength);
         Encoding.UTF8.GetBytes(request.OwnerToken, span[HeaderLength..]);
         Encoding.UTF8.GetBytes(request.Fingerprint, span[(HeaderLength + ownerLength)..]);
-        return value;
     }
 
     /// <summary>Reads a stored value; throws <see cref="IdempotencyRecordCorruptException"/> for anything else.</summary>
