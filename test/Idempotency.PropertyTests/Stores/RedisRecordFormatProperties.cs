@@ -10,7 +10,7 @@ public sealed class RedisRecordFormatProperties
     public void Decode_WhatEncodeClaimWrote_GivesTheClaimBack() =>
         StoreGen.ClaimRequest.Check(static request =>
         {
-            var record = RedisRecordFormat.Decode(request.Key, RedisRecordFormat.EncodeClaim(request));
+            var record = RedisRecordFormat.Decode(request.Key, Encode(request));
             StoreGen.AssertClaimed(request, record);
         });
 
@@ -20,7 +20,7 @@ public sealed class RedisRecordFormatProperties
             (1, Gen.Byte.Array[0, 80]),
             (2, Gen.Select(Gen.Byte[0, 3], Gen.Byte[0, 4], Gen.Long, Gen.Long, Gen.Long, Gen.UShort[0, 40], Gen.UShort[0, 40], Gen.Byte.Array[0, 80])
                 .Select(static v => Header(v.Item1, v.Item2, v.Item3, v.Item4, v.Item5, v.Item6, v.Item7, v.Item8))),
-            (2, Gen.Select(StoreGen.ClaimRequest, Gen.Int, static (request, seed) => StoreGen.Damage(RedisRecordFormat.EncodeClaim(request), new Random(seed)))))
+            (2, Gen.Select(StoreGen.ClaimRequest, Gen.Int, static (request, seed) => StoreGen.Damage(Encode(request), new Random(seed)))))
         .Check(static value =>
         {
             try
@@ -32,6 +32,13 @@ public sealed class RedisRecordFormatProperties
             {
             }
         });
+
+    private static byte[] Encode(IdempotencyClaimRequest request)
+    {
+        var value = new byte[RedisRecordFormat.ClaimLength(request)];
+        RedisRecordFormat.EncodeClaim(request, value);
+        return value;
+    }
 
     private static byte[] Header(byte revision, byte status, long created, long lease, long expires, ushort owner, ushort fingerprint, byte[] rest) =>
         [revision, status, 0, .. BitConverter.GetBytes(created), .. BitConverter.GetBytes(lease), .. BitConverter.GetBytes(expires), .. BitConverter.GetBytes(owner), .. BitConverter.GetBytes(fingerprint), .. rest];
