@@ -55,6 +55,13 @@ if (args is ["postgres-ab", ..])
         return;
     }
 
+    // "smoke" checks the comparisons run (one round at 4 callers); the numbers mean nothing.
+    if (args.Contains("smoke"))
+    {
+        await PostgresAbComparison.RunAsync(callers: 4, rounds: 1, Console.Out);
+        return;
+    }
+
     foreach (var callers in new[] { 1, 16, 64 })
     {
         await PostgresAbComparison.RunAsync(callers, rounds: 30, Console.Out);
