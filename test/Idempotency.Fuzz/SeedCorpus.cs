@@ -25,7 +25,9 @@ public static class SeedCorpus
         Save(corpus, "message-key", "idem-1\0" + json[0], """{"idempotencyKey":"k-1","eventId":7}""", """{"eventId":1.0e0}""");
 
         var now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        var claim = RedisRecordFormat.EncodeClaim(new IdempotencyClaimRequest("key", "owner-token", "fingerprint", now, TimeSpan.FromSeconds(30), TimeSpan.FromDays(1)));
+        var request = new IdempotencyClaimRequest("key", "owner-token", "fingerprint", now, TimeSpan.FromSeconds(30), TimeSpan.FromDays(1));
+        var claim = new byte[RedisRecordFormat.ClaimLength(request)];
+        RedisRecordFormat.EncodeClaim(request, claim);
         byte[] completed = [claim[0], (byte)IdempotencyRecordStatus.Completed, .. claim[2..], .. Payload.Encode(PayloadKind.Value, "\"result\""u8, 4096)];
         Save(corpus, "redis-record", claim, completed);
 

@@ -26,7 +26,7 @@ internal static partial class Log
     [LoggerMessage(6, LogLevel.Warning, "Store unavailable: running {Operation} unprotected (fail-open)", EventName = "FailOpen")]
     public static partial void FailOpen(ILogger logger, string operation);
 
-    [LoggerMessage(7, LogLevel.Warning, "Lease lost for {Operation} at {StoreKey}: another owner took over, the result was not stored", EventName = "LeaseLost")]
+    [LoggerMessage(7, LogLevel.Warning, "Lease lost for {Operation} at {StoreKey}: another owner took the key over (or an operator released it), the result was not stored", EventName = "LeaseLost")]
     public static partial void LeaseLost(ILogger logger, string operation, string storeKey);
 
     [LoggerMessage(8, LogLevel.Error, "Releasing {StoreKey} after a failure of {Operation} failed; a retry is blocked until the lease expires", EventName = "ReleaseFailed")]
