@@ -32,8 +32,8 @@ internal sealed class LeaseWatchingStore(IIdempotencyStore inner, SideEffectLog 
 
     public async ValueTask<bool> RenewAsync(string key, string ownerToken, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
-        // Logged before the call: a renewal whose answer never came (the worker was killed, the call failed) may have
-        // reached the store, so the judge counts it as extending the lease unless the store refused it.
+        // Logged before the call and after: the judge counts a renewal as extending the lease when the store accepted
+        // it, when it failed (a timeout may follow the write), or when a kill may have lost its answer.
         var end = now + lease;
         log.Renewal(ownerToken, end, "started");
         try

@@ -34,6 +34,12 @@ public static class SoakJudge
                 {
                     afterKill++;
                 }
+                else if (KilledBeforeTheOtherRan(history, runs[i], previous))
+                {
+                    // Runs are ordered by their claims' now, but a claim made in a transaction waits for SQLite's write
+                    // lock after taking its now: the later claim's run went first, and its worker died before the other ran.
+                    afterKill++;
+                }
                 else if (outcome is not null and not "stored")
                 {
                     afterReported++;
@@ -87,9 +93,12 @@ public static class SoakJudge
         return seen.Effects is { } effects ? JudgeEffects(verdict, all, keys, leases, effects, examples) : verdict with { Examples = examples };
     }
 
+    private static bool KilledBeforeTheOtherRan(KeyHistory history, (long Time, string Token, string Owner, WorkerLog Worker) run, (long Time, string Token, string Owner, WorkerLog Worker) other) =>
+        history.Outcomes.GetValueOrDefault(run.Token) is null && run.Worker.KilledAt is { } killedAt && killedAt < other.Time;
+
     /// <summary>
-    /// Whether the earlier claim's lease had ended, as far as the store may know (its claim, or the latest renewal sent
-    /// before the later claim was granted that the store did not refuse), at or before the later claim's <c>now</c>: the
+    /// Whether the earlier claim's lease had ended, as far as the store may know (its claim, or the latest renewal that
+    /// may have reached the store before the later claim was granted: <see cref="LeaseHistory"/>), at or before the later claim's <c>now</c>: the
     /// store lets a claim take over exactly then. Without both claims logged, it cannot be told.
     /// </summary>
     private static bool LeaseLapsedBefore(Dictionary<string, LeaseHistory> leases, string earlierOwner, string laterOwner) =>

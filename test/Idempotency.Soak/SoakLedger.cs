@@ -20,8 +20,10 @@ internal sealed class KeyHistory
 /// <summary>
 /// One acquired claim's lease, by owner token: when it was claimed (the claim's <c>now</c>, and when its grant was
 /// logged), and the latest end the store may hold for it at a given moment: the claim's end, or a renewal's, counting
-/// every renewal sent before that moment unless the store refused it (an answer lost to a kill or a failure may still
-/// have reached the store).
+/// every renewal sent before that moment that the store accepted, that failed (a timeout may follow a write), or whose
+/// answer a kill before that moment may have lost. A renewal still unanswered while its worker lived on is not counted:
+/// it was waiting (for SQLite's write lock, say), and had it reached the store before the later claim, that claim could
+/// not have taken the key over; reaching it after, it is refused.
 /// </summary>
 internal sealed class LeaseHistory
 {
@@ -37,9 +39,16 @@ internal sealed class LeaseHistory
 
     public HashSet<long> RenewalsRefused { get; } = [];
 
+    /// <summary>Gets the renewals answered "ok" or "failed", by the lease end they asked for.</summary>
+    public HashSet<long> RenewalsAnswered { get; } = [];
+
+    /// <summary>Gets when the driver killed the worker that held this claim, if it did (UTC ticks).</summary>
+    public long? KilledAt { get; set; }
+
     /// <summary>The latest lease end the store may have held when a claim granted before <paramref name="grantedBefore"/> was processed.</summary>
     public long LatestEnd(long grantedBefore = long.MaxValue) =>
-        RenewalsSent.Where(r => r.Value < grantedBefore && !RenewalsRefused.Contains(r.Key)).Select(r => r.Key).Append(ClaimEnd).Max();
+        RenewalsSent.Where(r => r.Value < grantedBefore && !RenewalsRefused.Contains(r.Key) && (RenewalsAnswered.Contains(r.Key) || KilledAt < grantedBefore))
+            .Select(r => r.Key).Append(ClaimEnd).Max();
 }
 
 /// <summary>A worker process's log, and whether (and when, in UTC ticks) the driver killed it.</summary>
@@ -65,13 +74,19 @@ internal static class SoakLedger
                 if (f[0] == "RENEW")
                 {
                     var end = long.Parse(f[3], CultureInfo.InvariantCulture);
+                    var lease = Lease(f[1]);
+                    lease.KilledAt = log.KilledAt;
                     if (f[4] == "started")
                     {
-                        Lease(f[1]).RenewalsSent[end] = long.Parse(f[5], CultureInfo.InvariantCulture);
+                        lease.RenewalsSent[end] = long.Parse(f[5], CultureInfo.InvariantCulture);
                     }
                     else if (f[4] == "refused")
                     {
-                        Lease(f[1]).RenewalsRefused.Add(end);
+                        lease.RenewalsRefused.Add(end);
+                    }
+                    else
+                    {
+                        lease.RenewalsAnswered.Add(end);
                     }
 
                     continue;
