@@ -26,7 +26,7 @@ internal sealed class IdempotencyServerInterceptor(IIdempotencyExecutor executor
         string? fingerprint = null, scope = null;
         if (key is not null)
         {
-            fingerprint = ContentHash.Compute(method.RequestMarshaller.Serializer(request));
+            fingerprint = ContentHash.Compute(MessageBytes.Serialize(method.RequestMarshaller, request));
             scope = options.ScopeResolver is { } resolver ? resolver(context) : DefaultScope(context);
         }
 
@@ -84,7 +84,7 @@ internal sealed class IdempotencyServerInterceptor(IIdempotencyExecutor executor
         }
 
         // The handler has run: its completion is not the caller's to cancel.
-        var message = method.ResponseMarshaller.Serializer(response);
+        var message = MessageBytes.Serialize(method.ResponseMarshaller, response);
         await claim.CompleteRawAsync(new StoredCall(StatusCode.OK, string.Empty, message).Encode(), CancellationToken.None).ConfigureAwait(false);
         return response;
     }
@@ -105,7 +105,7 @@ internal sealed class IdempotencyServerInterceptor(IIdempotencyExecutor executor
         }
 
         context.ResponseTrailers.Add(trailer);
-        return method.ResponseMarshaller.Deserializer(stored.Message.ToArray());
+        return MessageBytes.Deserialize(method.ResponseMarshaller, stored.Message);
     }
 
     // Statuses that describe the request rather than the moment: replaying them is what a retry should get.
