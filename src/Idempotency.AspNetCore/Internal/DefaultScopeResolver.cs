@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Security.Claims;
-using System.Text;
 using Microsoft.AspNetCore.Http;
 
 namespace Idempotency.AspNetCore;
@@ -14,35 +12,20 @@ namespace Idempotency.AspNetCore;
 /// those claims is refused: it must never fall into the anonymous scope, where it could replay another caller's response.
 /// The name claim is not used by default: some schemes (API keys, basic authentication) let callers choose their own
 /// name, which would let one caller name itself after another. An application whose names are unique and assigned
-/// configures <see cref="IdempotencyMiddlewareOptions.ScopeResolver"/> to use them.
+/// configures <see cref="IdempotencyMiddlewareOptions.ScopeResolver"/> to use them. The rules live in
+/// src/Shared/Scopes/PrincipalScope.cs, shared with the gRPC interceptor.
 /// </summary>
 internal static class DefaultScopeResolver
 {
-    private const string SubjectClaimType = "sub";
-
     public static string? Resolve(HttpContext context)
     {
         var user = context.User;
-        if (!user.Identities.Any(static i => i.IsAuthenticated))
+        if (PrincipalScope.TryResolve(user, out var scope))
         {
-            return null;
+            return scope;
         }
 
-        foreach (var identity in user.Identities)
-        {
-            if (!identity.IsAuthenticated)
-            {
-                continue;
-            }
-
-            var claim = Usable(identity, ClaimTypes.NameIdentifier) ?? Usable(identity, SubjectClaimType);
-            if (claim is not null)
-            {
-                return Compose(identity.AuthenticationType!, claim.Type, claim.Issuer, claim.Value);
-            }
-        }
-
-        var schemes = string.Join(", ", user.Identities.Where(static i => i.IsAuthenticated).Select(static i => $"'{i.AuthenticationType}'"));
+        var schemes = PrincipalScope.Schemes(user);
         throw new InvalidOperationException(
             $"The request is authenticated ({schemes}) but its principal has no NameIdentifier or 'sub' claim, so the default idempotency scope " +
             "cannot tell it from other callers, and it must not share the anonymous scope, where callers replay each other's responses. " +
@@ -50,20 +33,5 @@ internal static class DefaultScopeResolver
             "(AddIdempotencyMiddleware(o => o.ScopeResolver = context => ...), returning for example the API key's id, or " +
             "context.User.Identity?.Name when names are unique and assigned, not chosen by callers), " +
             $"or have the authentication handler add a NameIdentifier ({ClaimTypes.NameIdentifier}) or 'sub' claim.");
-    }
-
-    private static Claim? Usable(ClaimsIdentity identity, string claimType) =>
-        identity.FindFirst(c => string.Equals(c.Type, claimType, StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(c.Value));
-
-    // Each part is prefixed with its length, so no two different tuples compose to the same string.
-    private static string Compose(params ReadOnlySpan<string> parts)
-    {
-        var builder = new StringBuilder();
-        foreach (var part in parts)
-        {
-            builder.Append(part.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(part);
-        }
-
-        return builder.ToString();
     }
 }
