@@ -5,8 +5,6 @@ namespace Idempotency.Testing;
 // Claims racing each other on real threads: the store's atomicity is what makes "exactly once" true.
 public abstract partial class IdempotencyStoreConformanceTests
 {
-    private const int Contenders = 256;
-
     /// <summary>Hundreds of claims on one absent key, released together on the thread pool: exactly one acquires, every other returns the winner's record.</summary>
     /// <returns>A task that completes when the test has run.</returns>
     [Fact]

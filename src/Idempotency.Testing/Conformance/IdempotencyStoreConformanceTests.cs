@@ -40,6 +40,12 @@ public abstract partial class IdempotencyStoreConformanceTests
     /// <value>The default value is 1 MiB (1,048,576 bytes).</value>
     protected virtual int LargePayloadSize => 1024 * 1024;
 
+    /// <summary>
+    /// Gets how many claims race each other in the concurrency tests (256 unless the store's test server serves them one
+    /// at a time, where hundreds queue past the client's timeout on a loaded machine).
+    /// </summary>
+    protected virtual int Contenders => 256;
+
     /// <summary>Creates a fresh store for one test. It may share a server with the stores of other tests: each test uses its own keys.</summary>
     /// <returns>The store under test.</returns>
     protected abstract ValueTask<IIdempotencyStore> CreateStoreAsync();
