@@ -12,7 +12,7 @@ public sealed class PackTests : IDisposable
     [Fact]
     public async Task PackThenToolInstall_FromTheLocalFolderOnly_Runs()
     {
-        var project = Path.Combine(RepositoryRoot(), "src", "Idempotency.Cli", "Idempotency.Cli.csproj");
+        var project = Path.Combine(RepositoryFolder.Root, "src", "Idempotency.Cli", "Idempotency.Cli.csproj");
         var packages = _folder.File("packages");
         var tools = _folder.File("tools");
 
@@ -31,18 +31,5 @@ public sealed class PackTests : IDisposable
         var help = (await CliRun.RunAsync(Path.Combine(tools, "idempotency"), ["--help"])).Exits(0);
         Assert.Contains("Usage:", help.Stdout, StringComparison.Ordinal);
         Assert.Matches(@"(?m)^  unstick\s", help.Stdout);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Idempotency.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Idempotency.slnx above {AppContext.BaseDirectory}.");
     }
 }

@@ -4,7 +4,7 @@ using System.Text;
 namespace Idempotency.TestServers;
 
 /// <summary>Runs a short-lived tool (initdb, pg_ctl, pg_isready, redis-cli, kill) to completion and fails with its output when it fails.</summary>
-internal static class ToolProcess
+public static class ToolProcess
 {
     public static async Task<string> RunAsync(ProcessStartInfo info, TimeSpan timeout, bool throwOnFailure = true)
     {
