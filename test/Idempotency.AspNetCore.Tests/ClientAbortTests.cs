@@ -29,13 +29,7 @@ public sealed class ClientAbortTests
             response.Dispose();
         }
 
-        Answer retry;
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        do
-        {
-            retry = await app.SendAsync(Requests.Post("/export", "k-1"));
-        }
-        while (retry.Status == HttpStatusCode.Conflict && DateTime.UtcNow < deadline);
+        var retry = await Answer.SendWhileInProgressAsync(app.Client, () => Requests.Post("/export", "k-1"));
 
         Assert.Equal(HttpStatusCode.FailedDependency, retry.Status);
         Assert.Equal(ProblemTypes.ResponseNotStored, retry.ProblemType);

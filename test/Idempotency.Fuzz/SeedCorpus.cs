@@ -1,5 +1,4 @@
 using System.Text;
-using Idempotency.AspNetCore;
 using Idempotency.StackExchangeRedis;
 using Microsoft.Extensions.Primitives;
 
@@ -37,18 +36,8 @@ public static class SeedCorpus
             Payload.Encode(PayloadKind.Error, StoredFailure.Serialize(new InvalidOperationException("card declined")), 4096));
 
         Save(corpus, "stored-response",
-            Response(201, [new("Content-Type", "application/json"), new("Location", new StringValues(["/orders/1", "/o/1"]))], "{\"id\":1}"u8.ToArray()),
-            Response(204, [], []));
-    }
-
-    private static byte[] Response(int status, List<KeyValuePair<string, StringValues>> headers, byte[] body)
-    {
-        using var recording = new PooledBuffer(0);
-        recording.GetSpan(StoredResponse.BodyOffset);
-        recording.Advance(StoredResponse.BodyOffset);
-        recording.Write(body);
-        StoredResponse.FinishResponse(recording, status, headers);
-        return recording.WrittenSpan.ToArray();
+            StoredResponses.Encode(201, [new("Content-Type", "application/json"), new("Location", new StringValues(["/orders/1", "/o/1"]))], "{\"id\":1}"u8.ToArray()),
+            StoredResponses.Encode(204, [], []));
     }
 
     private static void Save(string corpus, string target, params string[] inputs) => Save(corpus, target, [.. inputs.Select(Encoding.UTF8.GetBytes)]);

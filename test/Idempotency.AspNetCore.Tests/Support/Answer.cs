@@ -29,6 +29,23 @@ public sealed record Answer(HttpStatusCode Status, Dictionary<string, string[]> 
         }
     }
 
+    /// <summary>
+    /// Sends a fresh request while the answer is 409 (the first request is still being let go, e.g. after a client
+    /// abort), for at most 10 s, and returns the first other answer (or the last 409).
+    /// </summary>
+    public static async Task<Answer> SendWhileInProgressAsync(HttpClient client, Func<HttpRequestMessage> request)
+    {
+        Answer answer;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        do
+        {
+            answer = await SendAsync(client, request());
+        }
+        while (answer.Status == HttpStatusCode.Conflict && DateTime.UtcNow < deadline);
+
+        return answer;
+    }
+
     public string Text => System.Text.Encoding.UTF8.GetString(Body);
 
     public bool IsReplayed => Header("Idempotent-Replayed") == "true";

@@ -45,15 +45,7 @@ public sealed class StoredResponseProperties
             Assert.InRange(decoded.Body.Length, 0, bytes.Length);
         });
 
-    private static byte[] Encode(int status, List<KeyValuePair<string, StringValues>> headers, byte[] body)
-    {
-        using var recording = new PooledBuffer(0);
-        recording.GetSpan(StoredResponse.BodyOffset);
-        recording.Advance(StoredResponse.BodyOffset);
-        recording.Write(body);
-        StoredResponse.FinishResponse(recording, status, headers);
-        return recording.WrittenSpan.ToArray();
-    }
+    private static byte[] Encode(int status, List<KeyValuePair<string, StringValues>> headers, byte[] body) => Idempotency.Fuzz.StoredResponses.Encode(status, headers, body);
 
     // One edit of a valid record: a byte flipped, the record cut short, or bytes appended.
     private static byte[] Corrupt(byte[] record, Random random)
